@@ -1,0 +1,141 @@
+"""Assignment rules (audience x item x due date x recurrence) and the assignments they create."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from bedside.people.models import Audience
+from bedside.records.models import LearningItem, Record, SourceKind
+
+
+class DueFrom(models.TextChoices):
+    ASSIGNED = "assigned", "Days after it is assigned"
+    HIRE = "hire", "Days after the person's hire date"
+
+
+class Recurrence(models.TextChoices):
+    NONE = "none", "Once"
+    INTERVAL = "interval", "Every N months from the last completion"
+    WINDOW = "window", "Every year in a calendar window"
+
+
+class AssignmentRule(models.Model):
+    name = models.CharField(max_length=200)
+    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, related_name="rules")
+    item = models.ForeignKey(LearningItem, on_delete=models.PROTECT, related_name="rules")
+    active = models.BooleanField(default=True)
+    due_days = models.PositiveSmallIntegerField(default=30)
+    due_from = models.CharField(max_length=10, choices=DueFrom.choices, default=DueFrom.ASSIGNED)
+    recurrence = models.CharField(max_length=10, choices=Recurrence.choices, default=Recurrence.NONE)
+    interval_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    renewal_window_days = models.PositiveSmallIntegerField(
+        default=60, help_text="How long before expiry the renewal opens"
+    )
+    window_start_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    window_start_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    window_end_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    window_end_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    grace_days = models.PositiveSmallIntegerField(default=0, help_text="Days after due before it is overdue")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(recurrence="interval") | models.Q(interval_months__gte=1),
+                name="rule_interval_needs_months",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(recurrence="window")
+                | models.Q(
+                    window_start_month__isnull=False,
+                    window_start_day__isnull=False,
+                    window_end_month__isnull=False,
+                    window_end_day__isnull=False,
+                ),
+                name="rule_window_needs_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.recurrence == Recurrence.INTERVAL and not self.interval_months:
+            raise ValidationError({"interval_months": "Say how many months a completion lasts."})
+        if self.recurrence == Recurrence.WINDOW:
+            for part in ("window_start_month", "window_start_day", "window_end_month", "window_end_day"):
+                if getattr(self, part) is None:
+                    raise ValidationError({part: "A calendar window needs its start and end dates."})
+
+
+class ClosedReason(models.TextChoices):
+    OPEN = "", "Open"
+    COMPLETED = "completed", "Completed"
+    NO_LONGER_REQUIRED = "no_longer_required", "No longer required"
+    TERMINATED = "terminated", "Person left"
+    SUPERSEDED = "superseded", "Replaced by the next cycle"
+
+
+class Assignment(models.Model):
+    """One requirement: a person must complete an item in one cycle, by a date.
+
+    One row per (person, item, cycle) however many rules ask for it. `current`
+    marks the latest cycle of each (person, item), so compliance is one indexed scan.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    item = models.ForeignKey(LearningItem, on_delete=models.PROTECT, related_name="assignments")
+    cycle = models.CharField(max_length=20, default="once")
+    rule = models.ForeignKey(
+        AssignmentRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source_kind = models.CharField(max_length=12, choices=SourceKind.choices, default=SourceKind.RULE)
+    source_ref = models.CharField(max_length=120, blank=True)
+    assigned_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    overdue_at = models.DateTimeField(help_text="Due date plus the grace period")
+    covered_until = models.DateTimeField(
+        null=True, blank=True, help_text="The previous cycle's completion is still valid until then"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, default="", blank=True)
+    record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    current = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "item", "cycle"], name="assignment_one_per_cycle"),
+            models.CheckConstraint(
+                condition=models.Q(closed_at__isnull=True, closed_reason="")
+                | (models.Q(closed_at__isnull=False) & ~models.Q(closed_reason="")),
+                name="assignment_closed_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "current", "closed_at"]),
+            models.Index(fields=["item", "cycle"]),
+            models.Index(fields=["current", "closed_reason", "item"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} · {self.item_id} · {self.cycle}"
+
+
+class Reminder(models.Model):
+    """A message sent about an assignment; the unique key makes each one go out once."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=30, help_text="e.g. due-7, due-1, escalation")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assignment", "kind"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for assignment {self.assignment_id}"

@@ -1,0 +1,68 @@
+"""Reads of requirements: a person's due list, and the status of each requirement now.
+
+Status is computed from dates at read time, so an item turns overdue at its
+deadline without any write: satisfied (done, or still covered by the last
+completion), due (open, not yet overdue) or overdue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from bedside.assignments.models import Assignment, ClosedReason
+from bedside.people.models import Person
+
+SATISFIED = "satisfied"
+DUE = "due"
+OVERDUE = "overdue"
+STATUS_LABELS = {SATISFIED: "Done", DUE: "Due", OVERDUE: "Overdue"}
+
+
+def satisfied_q(now: dt.datetime) -> Q:
+    return Q(closed_reason=ClosedReason.COMPLETED) | Q(covered_until__gt=now)
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    return Q(closed_at__isnull=True, overdue_at__lt=now) & ~Q(covered_until__gt=now)
+
+
+def required() -> QuerySet[Assignment]:
+    """The current requirement of every (person, item): latest cycle, not withdrawn."""
+    return Assignment.objects.filter(
+        current=True, closed_reason__in=[ClosedReason.OPEN, ClosedReason.COMPLETED]
+    )
+
+
+def with_status(rows: QuerySet[Assignment], now: dt.datetime | None = None) -> QuerySet[Assignment]:
+    now = now or timezone.now()
+    return rows.annotate(
+        status=Case(
+            When(satisfied_q(now), then=Value(SATISFIED)),
+            When(overdue_q(now), then=Value(OVERDUE)),
+            default=Value(DUE),
+            output_field=CharField(),
+        )
+    )
+
+
+def open_for(person: Person) -> QuerySet[Assignment]:
+    """A person's open requirements, most urgent first (overdue, then by due date)."""
+    return (
+        Assignment.objects.filter(person=person, current=True, closed_at__isnull=True)
+        .select_related("item")
+        .order_by("due_at", "pk")
+    )
+
+
+def status_of(assignment: Assignment, now: dt.datetime | None = None) -> str:
+    now = now or timezone.now()
+    if assignment.closed_reason == ClosedReason.COMPLETED or (
+        assignment.covered_until and assignment.covered_until > now
+    ):
+        return SATISFIED
+    if assignment.closed_at is None and assignment.overdue_at < now:
+        return OVERDUE
+    return DUE

@@ -1,0 +1,395 @@
+"""Writes of assignments: create in bulk, apply rules, re-apply on roster changes, complete.
+
+Rule application is set-based: one query for the audience, one for what exists,
+bulk inserts, bulk audit. Re-running it changes nothing (one row per person,
+item and cycle, enforced by the database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from bedside.assignments.cycles import (
+    add_months,
+    current_window,
+    end_of_day,
+    first_due,
+    valid_until,
+)
+from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, Recurrence
+from bedside.audit.services import audit, audit_bulk
+from bedside.people.models import Audience, Person, PersonStatus
+from bedside.records.kinds import get_kind
+from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind
+from bedside.records.queries import current_records
+from bedside.records.services import record_add
+
+CHUNK = 5000
+
+
+def _chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+@dataclass(frozen=True)
+class Planned:
+    person_id: int
+    cycle: str
+    due_at: dt.datetime
+    covered_until: dt.datetime | None = None
+
+
+def _latest_completions(
+    item: LearningItem, person_ids: Sequence[int], since: dt.datetime | None
+) -> dict[int, Record]:
+    """Each person's latest current completing record of the item since `since` (any time if None)."""
+    verbs = list(get_kind(item.kind).completing_verbs)
+    found: dict[int, Record] = {}
+    for chunk in _chunks(list(person_ids)):
+        rows = current_records().filter(item=item, person_id__in=chunk, verb__in=verbs)
+        if since is not None:
+            rows = rows.filter(at__gte=since)
+        for record in rows.order_by("person_id", "-at").only("pk", "person_id", "at", "valid_until"):
+            found.setdefault(record.person_id, record)
+    return found
+
+
+def _insert_requirements(
+    *,
+    item: LearningItem,
+    planned: Sequence[Planned],
+    rule: AssignmentRule | None,
+    source_kind: str,
+    source_ref: str,
+    actor: Person | None,
+    grace_days: int,
+    satisfied_since: dt.datetime | None | bool = False,
+    now: dt.datetime,
+) -> int:
+    """Insert the planned requirements that do not exist yet; returns how many were created.
+
+    `satisfied_since`: False to skip the check; None or a date to close new rows at
+    once when the person already holds a completion of the item since then.
+    """
+    if not planned:
+        return 0
+    existing: set[tuple[int, str]] = set()
+    cycles = sorted({p.cycle for p in planned})
+    for chunk in _chunks([p.person_id for p in planned]):
+        existing.update(
+            Assignment.objects.filter(item=item, cycle__in=cycles, person_id__in=chunk).values_list(
+                "person_id", "cycle"
+            )
+        )
+    todo = [p for p in planned if (p.person_id, p.cycle) not in existing]
+    if not todo:
+        return 0
+    done_before = (
+        {}
+        if satisfied_since is False
+        else _latest_completions(item, [p.person_id for p in todo], satisfied_since)
+    )
+    grace = dt.timedelta(days=grace_days)
+    rows = []
+    for p in todo:
+        prior = done_before.get(p.person_id)
+        rows.append(
+            Assignment(
+                person_id=p.person_id,
+                item=item,
+                cycle=p.cycle,
+                rule=rule,
+                source_kind=source_kind,
+                source_ref=source_ref,
+                assigned_at=now,
+                due_at=p.due_at,
+                overdue_at=p.due_at + grace,
+                covered_until=p.covered_until,
+                closed_at=now if prior else None,
+                closed_reason=ClosedReason.COMPLETED if prior else "",
+                record=prior,
+            )
+        )
+    Assignment.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+
+    created: list[tuple[int, int, str]] = []
+    person_ids = [p.person_id for p in todo]
+    for chunk in _chunks(person_ids):
+        created.extend(
+            Assignment.objects.filter(item=item, cycle__in=cycles, person_id__in=chunk, assigned_at=now)
+            .values_list("pk", "person_id", "cycle")
+            .order_by("pk")
+        )
+    # The newest cycle is the current one: earlier cycles step back, and any still open are superseded.
+    for cycle in cycles:
+        cycle_persons = [pid for (_, pid, c) in created if c == cycle]
+        for chunk in _chunks(cycle_persons):
+            older = Assignment.objects.filter(item=item, person_id__in=chunk, current=True).exclude(
+                cycle=cycle
+            )
+            older.filter(closed_at__isnull=True).update(closed_at=now, closed_reason=ClosedReason.SUPERSEDED)
+            older.update(current=False)
+    audit_bulk(
+        actor=actor,
+        action="assignment.create",
+        model=Assignment,
+        targets=(
+            (pk, {"person": pid, "item": item.pk, "cycle": cycle, "source": source_kind, "ref": source_ref})
+            for pk, pid, cycle in created
+        ),
+    )
+    return len(created)
+
+
+@transaction.atomic
+def assignments_create(
+    *,
+    audience: Audience,
+    item: LearningItem,
+    due: dt.date,
+    source: str,
+    source_ref: str = "",
+    actor: Person | None = None,
+    cycle: str = "once",
+    on: dt.date | None = None,
+) -> int:
+    """Require `item` of every member of `audience` by `due`; safe to re-run or resume after a crash.
+
+    For library publishing and campaign launches: one requirement per person and
+    cycle, however often it is called.
+    """
+    now = timezone.now()
+    ids = list(audience.members(on=on).values_list("pk", flat=True))
+    due_at = end_of_day(due)
+    planned = [Planned(pid, cycle, due_at) for pid in ids]
+    return _insert_requirements(
+        item=item,
+        planned=planned,
+        rule=None,
+        source_kind=source,
+        source_ref=source_ref,
+        actor=actor,
+        grace_days=0,
+        now=now,
+    )
+
+
+def _member_rows(
+    rule: AssignmentRule, on: dt.date, person_ids: Sequence[int] | None
+) -> list[tuple[int, dt.date]]:
+    members = rule.audience.members(on=on)
+    if person_ids is None:
+        return list(members.values_list("pk", "hire_date"))
+    rows: list[tuple[int, dt.date]] = []
+    for chunk in _chunks(list(person_ids)):
+        rows.extend(members.filter(pk__in=chunk).values_list("pk", "hire_date"))
+    return rows
+
+
+@transaction.atomic
+def rule_apply(
+    *,
+    rule: AssignmentRule,
+    on: dt.date | None = None,
+    actor: Person | None = None,
+    person_ids: Sequence[int] | None = None,
+) -> int:
+    """Create every requirement the rule asks for on date `on` that does not exist; returns the count."""
+    if not rule.active:
+        return 0
+    now = timezone.now()
+    on = on or timezone.localdate()
+    members = _member_rows(rule, on, person_ids)
+    common = dict(
+        rule=rule,
+        source_kind=SourceKind.RULE,
+        source_ref=f"rule:{rule.pk}",
+        actor=actor,
+        grace_days=rule.grace_days,
+        now=now,
+    )
+
+    if rule.recurrence == Recurrence.WINDOW:
+        window = current_window(rule, on)
+        due_at = end_of_day(window.closes)
+        planned = [Planned(pid, window.cycle, due_at) for pid, _ in members]
+        opens = dt.datetime.combine(window.opens, dt.time(), tzinfo=dt.UTC)
+        return _insert_requirements(item=rule.item, planned=planned, satisfied_since=opens, **common)
+
+    if rule.recurrence == Recurrence.NONE:
+        planned = [
+            Planned(pid, "once", end_of_day(first_due(rule, on=on, hire_date=hired)))
+            for pid, hired in members
+        ]
+        return _insert_requirements(item=rule.item, planned=planned, satisfied_since=None, **common)
+
+    # Every N months: a first cycle for those who never had one, and the next cycle
+    # for those whose completion enters its renewal window.
+    member_ids = [pid for pid, _ in members]
+    seen: set[int] = set()
+    renewals: list[Planned] = []
+    horizon = now + dt.timedelta(days=rule.renewal_window_days)
+    for chunk in _chunks(member_ids):
+        seen.update(
+            Assignment.objects.filter(item=rule.item, person_id__in=chunk).values_list("person_id", flat=True)
+        )
+        due_for_renewal = Assignment.objects.filter(
+            item=rule.item,
+            person_id__in=chunk,
+            current=True,
+            closed_reason=ClosedReason.COMPLETED,
+            record__valid_until__lte=horizon,
+        ).values_list("person_id", "cycle", "record__valid_until")
+        for pid, cycle, expires in due_for_renewal:
+            number = int(cycle) + 1 if cycle.isdigit() else 2
+            renewals.append(Planned(pid, str(number), expires, covered_until=expires))
+    first = [
+        Planned(pid, "1", end_of_day(first_due(rule, on=on, hire_date=hired)))
+        for pid, hired in members
+        if pid not in seen
+    ]
+    since = add_months(now, -rule.interval_months)
+    created = _insert_requirements(item=rule.item, planned=first, satisfied_since=since, **common)
+    created += _insert_requirements(item=rule.item, planned=renewals, **common)
+    return created
+
+
+def rules_apply_all(*, on: dt.date | None = None, actor: Person | None = None) -> int:
+    """Apply every active rule (the scheduler's daily pass: new windows, renewals, start dates)."""
+    total = 0
+    for rule in AssignmentRule.objects.filter(active=True).select_related("item", "audience").order_by("pk"):
+        total += rule_apply(rule=rule, on=on, actor=actor)
+    return total
+
+
+@transaction.atomic
+def roster_reapply(
+    *, person_ids: Sequence[int], on: dt.date | None = None, actor: Person | None = None
+) -> dict:
+    """Bring the requirements of changed persons in line with the rules after a roster change.
+
+    Leavers' open requirements close as 'terminated'; rule-made requirements no rule
+    asks for any more close as 'no longer required' (never deleted); new ones are created.
+    """
+    on = on or timezone.localdate()
+    now = timezone.now()
+    person_ids = list(person_ids)
+    terminated: list[int] = []
+    for chunk in _chunks(person_ids):
+        terminated.extend(
+            Person.objects.filter(pk__in=chunk, status=PersonStatus.TERMINATED).values_list("pk", flat=True)
+        )
+    terminated_open = []
+    for chunk in _chunks(terminated):
+        terminated_open.extend(
+            Assignment.objects.filter(person_id__in=chunk, closed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        )
+    closed_terminated = _close(terminated_open, ClosedReason.TERMINATED, actor, now)
+    staying = sorted(set(person_ids) - set(terminated))
+    rules = list(AssignmentRule.objects.filter(active=True).select_related("item", "audience").order_by("pk"))
+    required: set[tuple[int, int]] = set()
+    for rule in rules:
+        required.update((pid, rule.item_id) for pid, _ in _member_rows(rule, on, staying))
+    open_by_rule = []
+    for chunk in _chunks(staying):
+        open_by_rule.extend(
+            Assignment.objects.filter(
+                person_id__in=chunk, closed_at__isnull=True, source_kind=SourceKind.RULE
+            ).values_list("pk", "person_id", "item_id")
+        )
+    unrequired = [pk for pk, pid, item_id in open_by_rule if (pid, item_id) not in required]
+    closed_unrequired = _close(unrequired, ClosedReason.NO_LONGER_REQUIRED, actor, now)
+    created = sum(rule_apply(rule=rule, on=on, actor=actor, person_ids=staying) for rule in rules)
+    return {
+        "created": created,
+        "closed_no_longer_required": closed_unrequired,
+        "closed_terminated": closed_terminated,
+    }
+
+
+def _close(ids: Sequence[int], reason: str, actor: Person | None, now: dt.datetime) -> int:
+    """Close open requirements by id, in bulk, with their audit lines."""
+    closed = 0
+    for chunk in _chunks(list(ids)):
+        closed += Assignment.objects.filter(pk__in=chunk, closed_at__isnull=True).update(
+            closed_at=now, closed_reason=reason
+        )
+    audit_bulk(
+        actor=actor,
+        action=f"assignment.close.{reason}",
+        model=Assignment,
+        targets=((pk, {"reason": reason}) for pk in ids),
+    )
+    return closed
+
+
+def _satisfies(item: LearningItem, version: ItemVersion | None) -> bool:
+    kind = get_kind(item.kind)
+    if kind.any_version_satisfies or version is None:
+        return True
+    latest = item.versions.order_by("-published_at", "-pk").first()
+    return latest is None or latest.pk == version.pk
+
+
+@transaction.atomic
+def learning_completed(
+    *,
+    person: Person,
+    item: LearningItem,
+    verb: str,
+    by: Person | None,
+    version: ItemVersion | None = None,
+    at: dt.datetime | None = None,
+    evidence: str = "",
+    source_kind: str = SourceKind.PERSON,
+    source_ref: str = "",
+    score=None,
+    credit_amount=None,
+    credit_type: str = "",
+) -> Record:
+    """Write the ledger record for a completion and close the open requirement it satisfies.
+
+    The conditional update makes a double submit harmless: only one closes it.
+    """
+    kind = get_kind(item.kind)
+    at = at or timezone.now()
+    open_row = (
+        Assignment.objects.select_related("rule")
+        .filter(person=person, item=item, current=True, closed_at__isnull=True)
+        .order_by("due_at")
+        .first()
+    )
+    completes = verb in kind.completing_verbs and _satisfies(item, version)
+    expires = None
+    if open_row is not None and completes:
+        expires = valid_until(open_row.rule, completed_at=at, due_at=open_row.due_at)
+    record = record_add(
+        person=person,
+        item=item,
+        verb=verb,
+        by=by,
+        at=at,
+        version=version,
+        evidence=evidence,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        valid_until=expires,
+        score=score,
+        credit_amount=credit_amount,
+        credit_type=credit_type,
+    )
+    if open_row is not None and completes:
+        closed = Assignment.objects.filter(pk=open_row.pk, closed_at__isnull=True).update(
+            closed_at=at, closed_reason=ClosedReason.COMPLETED, record=record
+        )
+        if closed:
+            audit(actor=by, action="assignment.complete", target=open_row, changes={"record": str(record.pk)})
+    return record

@@ -1,0 +1,28 @@
+from django_tasks import task
+
+from bedside.assignments import notify, services
+from bedside.audit.context import origin
+
+
+@task()
+def apply_rules() -> int:
+    with origin(source="job:apply_rules"):
+        return services.rules_apply_all()
+
+
+@task()
+def send_reminders() -> int:
+    with origin(source="job:send_reminders"):
+        return notify.send_due_reminders()
+
+
+@task()
+def escalate_overdue() -> int:
+    with origin(source="job:escalate_overdue"):
+        return notify.escalate_overdue()
+
+
+@task()
+def reapply_for_persons(person_ids: list[int]) -> dict:
+    with origin(source="job:roster_reapply"):
+        return services.roster_reapply(person_ids=person_ids)

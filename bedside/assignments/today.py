@@ -1,0 +1,42 @@
+"""The assignments app's sections of the Today page: what is due, most urgent first."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from bedside.assignments.queries import OVERDUE, SATISFIED, open_for, status_of
+from bedside.people.models import Person
+from bedside.records.kinds import get_kind
+from bedside.web.humanize import due_phrase
+from bedside.web.today import Card
+
+
+def due_cards(person: Person) -> list[Card]:
+    now = timezone.now()
+    cards = []
+    for a in open_for(person):
+        status = status_of(a, now)
+        kind = get_kind(a.item.kind)
+        if status == OVERDUE:
+            label = "Overdue"
+        elif status == SATISFIED:
+            label = "Renewal open"
+        elif a.due_at - now <= timezone.timedelta(days=7):
+            label, status = "Due soon", "soon"
+        else:
+            label = "Due"
+        rank = {OVERDUE: 0, "soon": 1}.get(status, 2)
+        cards.append(
+            Card(
+                title=a.item.title,
+                url=kind.open_url(a.item),
+                kind_label=kind.label,
+                minutes=a.item.minutes,
+                status=status,
+                status_label=label,
+                when=a.due_at,
+                detail=due_phrase(a.due_at, now),
+                sort_key=(rank, a.due_at),
+            )
+        )
+    return sorted(cards, key=lambda c: c.sort_key)

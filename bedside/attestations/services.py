@@ -1,0 +1,48 @@
+"""Attestations: create one, and let a person acknowledge it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from bedside.assignments.services import learning_completed
+from bedside.audit.services import audit
+from bedside.people.models import Person
+from bedside.records.models import LearningItem, Record, Verb
+from bedside.records.queries import current_records
+
+KIND = "attestation"
+
+
+@transaction.atomic
+def attestation_create(
+    *, title: str, statement: str, link: str = "", minutes: int = 3, owner: Person | None = None
+):
+    from bedside.attestations.models import Attestation
+
+    item = LearningItem.objects.create(kind=KIND, title=title, minutes=minutes, owner=owner)
+    attestation = Attestation.objects.create(item=item, statement=statement, link=link)
+    audit(actor=owner, action="attestation.create", target=attestation, changes={"title": title})
+    return attestation
+
+
+@transaction.atomic
+def attestation_acknowledge(*, person: Person, item: LearningItem, request_origin: str = "") -> Record:
+    """Record that `person` attests; a second press within the same requirement returns the first record."""
+    from bedside.assignments.models import Assignment
+
+    has_open = Assignment.objects.filter(
+        person=person, item=item, current=True, closed_at__isnull=True
+    ).exists()
+    if not has_open:
+        latest = (
+            current_records().filter(person=person, item=item, verb=Verb.ACKNOWLEDGED).order_by("-at").first()
+        )
+        if latest is not None:
+            return latest
+    return learning_completed(
+        person=person,
+        item=item,
+        verb=Verb.ACKNOWLEDGED,
+        by=person,
+        evidence=request_origin or "Attested in Bedside",
+    )

@@ -1,0 +1,65 @@
+"""Periodic jobs and the claim that makes each run happen once per period.
+
+The Tasks API has no scheduler. `bedside scheduler` ticks every minute and, for
+each job whose period has begun, claims (job, period) with a unique row; only
+the claimant enqueues. A restart or a second scheduler finds the row and skips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bedside.jobs.models import ScheduledRun
+
+
+def hourly(now: dt.datetime) -> str:
+    return now.strftime("%Y-%m-%dT%H")
+
+
+def daily(now: dt.datetime) -> str:
+    return now.strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    period: Callable[[dt.datetime], str]
+    task_path: str  # dotted path of a django_tasks Task
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    return [
+        PeriodicJob("assignments.rules_apply_all", daily, "bedside.assignments.tasks.apply_rules"),
+        PeriodicJob("assignments.send_reminders", hourly, "bedside.assignments.tasks.send_reminders"),
+        PeriodicJob("assignments.escalate_overdue", daily, "bedside.assignments.tasks.escalate_overdue"),
+    ]
+
+
+def claim(job: str, period: str) -> bool:
+    """True for exactly one caller per (job, period), across processes and machines."""
+    try:
+        with transaction.atomic():
+            ScheduledRun.objects.create(job=job, period=period)
+    except IntegrityError:
+        return False
+    return True
+
+
+def tick(now: dt.datetime | None = None) -> list[str]:
+    """Enqueue every job whose current period is unclaimed; returns the names enqueued."""
+    from django.utils.module_loading import import_string
+
+    now = now or timezone.now()
+    started = []
+    for job in periodic_jobs():
+        period = job.period(now)
+        if claim(job.name, period):
+            result = import_string(job.task_path).enqueue()
+            ScheduledRun.objects.filter(job=job.name, period=period).update(task_id=str(result.id))
+            started.append(job.name)
+    return started

@@ -1,0 +1,72 @@
+from django.contrib import admin
+
+from bedside.people.models import (
+    Audience,
+    Department,
+    Grant,
+    Job,
+    JobRole,
+    Person,
+    RosterImport,
+    Shift,
+    Site,
+    StaffingMinimum,
+    System,
+    Unit,
+    UnitTag,
+)
+from bedside.web.admin import ReadOnlyAdmin
+
+for model in (System, Site, Department, UnitTag, JobRole):
+    admin.site.register(model)
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "beds", "site"]
+    list_filter = ["site", "kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Person)
+class PersonAdmin(ReadOnlyAdmin):
+    list_display = ["last_name", "first_name", "email", "employee_id", "status"]
+    search_fields = ["last_name", "first_name", "email", "employee_id"]
+    list_filter = ["status"]
+    exclude = ["password"]
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdmin):
+    list_display = ["person", "unit", "job_role", "fte", "primary", "start_date", "end_date"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(Shift)
+class ShiftAdmin(ReadOnlyAdmin):
+    list_display = ["person", "unit", "job_role", "start", "end", "status", "night"]
+    raw_id_fields = ["person"]
+
+
+@admin.register(StaffingMinimum)
+class StaffingMinimumAdmin(admin.ModelAdmin):
+    list_display = ["unit", "job_role", "weekday", "start_time", "end_time", "minimum"]
+    list_filter = ["unit__site"]
+
+
+@admin.register(Grant)
+class GrantAdmin(admin.ModelAdmin):
+    list_display = ["person", "capability", "scope_kind", "scope_id", "granted_at"]
+    list_filter = ["capability", "scope_kind"]
+    raw_id_fields = ["person", "granted_by"]
+
+
+@admin.register(Audience)
+class AudienceAdmin(admin.ModelAdmin):
+    filter_horizontal = ["job_roles", "units", "unit_tags", "sites", "departments"]
+    raw_id_fields = ["include_persons", "exclude_persons"]
+
+
+@admin.register(RosterImport)
+class RosterImportAdmin(ReadOnlyAdmin):
+    list_display = ["file_name", "kind", "status", "created_at", "uploaded_by"]

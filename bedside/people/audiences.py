@@ -1,0 +1,88 @@
+"""Audience membership, both ways: who is in an audience, and which audiences hold a person."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from bedside.people.models import Audience, Job, Person, PersonStatus, active_jobs
+
+
+def _job_filter(audience: Audience) -> Q:
+    q = Q()
+    role_ids = [r.pk for r in audience.job_roles.all()]
+    unit_ids = [u.pk for u in audience.units.all()]
+    tag_ids = [t.pk for t in audience.unit_tags.all()]
+    site_ids = [s.pk for s in audience.sites.all()]
+    dept_ids = [d.pk for d in audience.departments.all()]
+    if role_ids:
+        q &= Q(job_role_id__in=role_ids)
+    if unit_ids:
+        q &= Q(unit_id__in=unit_ids)
+    if audience.unit_kinds:
+        q &= Q(unit__kind__in=list(audience.unit_kinds))
+    if tag_ids:
+        q &= Q(unit__tags__in=tag_ids)
+    if site_ids:
+        q &= Q(unit__site_id__in=site_ids)
+    if dept_ids:
+        q &= Q(unit__department_id__in=dept_ids)
+    return q
+
+
+def audience_members(audience: Audience, *, on: dt.date | None = None) -> QuerySet[Person]:
+    """Persons in the audience on date `on` (today by default): a queryset, one query when evaluated."""
+    on = on or timezone.localdate()
+    matching_jobs = active_jobs(on).filter(_job_filter(audience), person_id=OuterRef("pk"))
+    include_ids = list(audience.include_persons.values_list("pk", flat=True))
+    exclude_ids = list(audience.exclude_persons.values_list("pk", flat=True))
+    in_audience = Q(Exists(matching_jobs))
+    if include_ids:
+        in_audience |= Q(pk__in=include_ids)
+    members = Person.objects.exclude(status=PersonStatus.TERMINATED).filter(in_audience)
+    if exclude_ids:
+        members = members.exclude(pk__in=exclude_ids)
+    return members.order_by("pk")
+
+
+def audiences_of(person: Person, *, on: dt.date | None = None) -> list[Audience]:
+    """Every audience that holds `person` on date `on`, checked against the person's own jobs."""
+    on = on or timezone.localdate()
+    if person.status == PersonStatus.TERMINATED:
+        return []
+    jobs = list(active_jobs(on).filter(person=person).select_related("unit").prefetch_related("unit__tags"))
+    audiences = Audience.objects.prefetch_related(
+        "job_roles", "units", "unit_tags", "sites", "departments", "include_persons", "exclude_persons"
+    ).order_by("pk")
+    return [a for a in audiences if _holds(a, person, jobs)]
+
+
+def _holds(audience: Audience, person: Person, jobs: list[Job]) -> bool:
+    if any(p.pk == person.pk for p in audience.exclude_persons.all()):
+        return False
+    if any(p.pk == person.pk for p in audience.include_persons.all()):
+        return True
+    roles = {r.pk for r in audience.job_roles.all()}
+    units = {u.pk for u in audience.units.all()}
+    tags = {t.pk for t in audience.unit_tags.all()}
+    sites = {s.pk for s in audience.sites.all()}
+    depts = {d.pk for d in audience.departments.all()}
+    kinds = set(audience.unit_kinds or [])
+    for job in jobs:
+        unit = job.unit
+        if roles and job.job_role_id not in roles:
+            continue
+        if units and job.unit_id not in units:
+            continue
+        if kinds and unit.kind not in kinds:
+            continue
+        if tags and not tags & {t.pk for t in unit.tags.all()}:
+            continue
+        if sites and unit.site_id not in sites:
+            continue
+        if depts and unit.department_id not in depts:
+            continue
+        return True
+    return False

@@ -1,0 +1,410 @@
+"""People and organisation: system > site > department > unit, job roles, persons, jobs, shifts."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not a time zone name such as America/New_York") from exc
+
+
+class System(models.Model):
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    system = models.ForeignKey(System, on_delete=models.PROTECT, related_name="sites")
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Department(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="departments")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="department_unique_name_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UnitKind(models.TextChoices):
+    ICU = "icu", "Intensive care"
+    STEP_DOWN = "step_down", "Step-down"
+    MED_SURG = "med_surg", "Medical-surgical"
+    ED = "ed", "Emergency department"
+    OR = "or", "Operating room"
+    PACU = "pacu", "Post-anaesthesia care"
+    LABOR = "labor", "Labor and delivery"
+    NICU = "nicu", "Neonatal ICU"
+    PEDS = "peds", "Paediatrics"
+    PSYCH = "psych", "Behavioural health"
+    ONCOLOGY = "oncology", "Oncology"
+    AMBULATORY = "ambulatory", "Ambulatory clinic"
+    PHARMACY = "pharmacy", "Pharmacy"
+    RESPIRATORY = "respiratory", "Respiratory therapy"
+    FLOAT = "float", "Float pool"
+    ADMIN = "admin", "Administrative"
+
+
+class UnitTag(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units")
+    # Denormalised from department so scope and compliance filters stay one join short.
+    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="units")
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=UnitKind.choices)
+    beds = models.PositiveIntegerField(default=0)
+    tags = models.ManyToManyField(UnitTag, blank=True, related_name="units")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.department_id and self.site_id and self.department.site_id != self.site_id:
+            raise ValidationError("A unit's site must be its department's site.")
+
+
+class JobRole(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    clinical = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    LEAVE = "leave", "On leave"
+    TERMINATED = "terminated", "Terminated"
+
+
+class PersonManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str | None = None, password: str | None = None, **fields):
+        email = self.normalize_email(email).lower() if email else None
+        person = self.model(email=email, **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **fields):
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    """A person and their account: staff, trainees and external learners alike."""
+
+    email = models.EmailField(unique=True, null=True, blank=True)
+    employee_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    hire_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=PersonStatus.choices, default=PersonStatus.ACTIVE)
+    is_staff = models.BooleanField(default=False, help_text="May open the admin site.")
+    is_active = models.BooleanField(default=True, help_text="May sign in.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique_ci"),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self) -> None:
+        # Absent identifiers are NULL, never "", so uniqueness holds only for real values.
+        self.email = self.email.strip().lower() if self.email else None
+        self.employee_id = self.employee_id.strip() if self.employee_id else None
+
+
+class Job(models.Model):
+    """A person's job on a unit; history is kept by ending jobs, never deleting them."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="jobs")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="jobs")
+    job_role = models.ForeignKey(JobRole, on_delete=models.PROTECT, related_name="jobs")
+    fte = models.DecimalField(max_digits=3, decimal_places=2, default=1)
+    primary = models.BooleanField(default=True)
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "-primary", "start_date"]
+        indexes = [
+            models.Index(fields=["unit", "job_role"]),
+            models.Index(fields=["person", "end_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(fte__gt=0, fte__lte=1), name="job_fte_between_0_and_1"),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="job_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.job_role} · {self.unit}"
+
+
+def active_jobs(on) -> models.QuerySet[Job]:
+    """Jobs held on date `on` by persons not terminated."""
+    return Job.objects.filter(start_date__lte=on).filter(
+        models.Q(end_date__isnull=True) | models.Q(end_date__gte=on)
+    )
+
+
+class ShiftStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Shift(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="shifts")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="shifts")
+    job_role = models.ForeignKey(JobRole, on_delete=models.PROTECT, related_name="shifts")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=ShiftStatus.choices, default=ShiftStatus.SCHEDULED)
+    night = models.BooleanField(default=False)
+    source_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["start", "id"]
+        indexes = [
+            models.Index(fields=["unit", "job_role", "start"]),
+            models.Index(fields=["person", "start"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="shift_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.unit} {self.start:%Y-%m-%d %H:%M}"
+
+
+class StaffingMinimum(models.Model):
+    """At least `minimum` staff of a role on a unit during a local wall-clock window on a weekday.
+
+    A window whose end is not after its start runs past midnight into the next day.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="staffing_minimums")
+    job_role = models.ForeignKey(JobRole, on_delete=models.PROTECT, related_name="+")
+    weekday = models.PositiveSmallIntegerField(help_text="0 = Monday ... 6 = Sunday")
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+    minimum = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["unit_id", "weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="minimum_weekday_0_to_6"),
+            models.UniqueConstraint(
+                fields=["unit", "job_role", "weekday", "start_time"], name="minimum_unique_window"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.job_role} day {self.weekday} {self.start_time:%H:%M}-{self.end_time:%H:%M}: {self.minimum}"
+
+
+class Capability(models.TextChoices):
+    LEARN = "learn", "Learn"
+    TEACH = "teach", "Teach"
+    VALIDATE = "validate", "Validate skills"
+    MANAGE = "manage", "Manage"
+    CURATE = "curate", "Curate the library"
+    COORDINATE = "coordinate", "Coordinate a program"
+    CME = "cme", "Run CME"
+    REPORT = "report", "Report"
+    ADMINISTER = "administer", "Administer"
+
+
+class ScopeKind(models.TextChoices):
+    SYSTEM = "system", "Whole system"
+    SITE = "site", "Site"
+    DEPARTMENT = "department", "Department"
+    UNIT = "unit", "Unit"
+    PROGRAM = "program", "Program"
+
+
+class Grant(models.Model):
+    """A capability over a scope. Access is data: new capabilities add rows, not migrations."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grants")
+    capability = models.CharField(max_length=20, choices=Capability.choices)
+    scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
+    scope_id = models.BigIntegerField(null=True, blank=True, help_text="Empty for the whole system")
+    granted_at = models.DateTimeField(default=timezone.now)
+    granted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["person_id", "capability"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "capability", "scope_kind", "scope_id"], name="grant_unique"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(scope_kind="system", scope_id__isnull=True))
+                | (~models.Q(scope_kind="system") & models.Q(scope_id__isnull=False)),
+                name="grant_scope_id_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.capability} @ {self.scope_kind}:{self.scope_id or '*'}"
+
+
+class Audience(models.Model):
+    """Who something is for: job roles x units x unit kinds x tags x sites x departments.
+
+    Within a dimension any value matches; across dimensions all must match; an
+    empty dimension matches everyone. Included persons are added, excluded removed.
+    """
+
+    name = models.CharField(max_length=200)
+    job_roles = models.ManyToManyField(JobRole, blank=True, related_name="+")
+    units = models.ManyToManyField(Unit, blank=True, related_name="+")
+    unit_kinds = models.JSONField(default=list, blank=True)
+    unit_tags = models.ManyToManyField(UnitTag, blank=True, related_name="+")
+    sites = models.ManyToManyField(Site, blank=True, related_name="+")
+    departments = models.ManyToManyField(Department, blank=True, related_name="+")
+    include_persons = models.ManyToManyField(Person, blank=True, related_name="+")
+    exclude_persons = models.ManyToManyField(Person, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def members(self, on=None) -> models.QuerySet[Person]:
+        from bedside.people.audiences import audience_members
+
+        return audience_members(self, on=on)
+
+
+class ImportKind(models.TextChoices):
+    PERSONS = "persons", "Persons and jobs"
+    SHIFTS = "shifts", "Shifts"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class RosterImport(models.Model):
+    """One uploaded roster file and what became of it."""
+
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    dry_run = models.BooleanField(default=False)
+    uploaded_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED):
+            return 100
+        return int(100 * self.rows_done / self.rows_total) if self.rows_total else 0
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration, acting as one person with that person's grants.
+
+    Only a SHA-256 of the token is stored; the token itself is shown once.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

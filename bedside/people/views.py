@@ -1,0 +1,90 @@
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from bedside.assignments.models import Assignment
+from bedside.assignments.queries import STATUS_LABELS, status_of
+from bedside.people import access
+from bedside.people.models import Person, active_jobs
+from bedside.records.queries import transcript
+from bedside.web.humanize import local
+
+
+def _subject(request: HttpRequest, person_id: int | None) -> Person:
+    if person_id is None:
+        return request.user
+    subject = get_object_or_404(Person, pk=person_id)
+    access.require(access.can_see_person(request.user, subject), "You can only see people on your units.")
+    return subject
+
+
+@login_required
+@require_GET
+def person_transcript(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    subject = _subject(request, person_id)
+    requirements = (
+        Assignment.objects.filter(person=subject, current=True, closed_reason__in=["", "completed"])
+        .select_related("item")
+        .order_by("due_at", "pk")
+    )
+    rows = [(a, status_of(a), STATUS_LABELS[status_of(a)]) for a in requirements]
+    jobs = active_jobs(timezone.localdate()).filter(person=subject).select_related("unit", "job_role")
+    return render(
+        request,
+        "people/transcript.html",
+        {
+            "subject": subject,
+            "own": subject.pk == request.user.pk,
+            "records": transcript(subject)[:500],
+            "requirements": rows,
+            "jobs": jobs,
+        },
+    )
+
+
+@login_required
+@require_GET
+def person_transcript_csv(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
+    subject = _subject(request, person_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = (subject.employee_id or f"person-{subject.pk}").replace('"', "")
+    response["Content-Disposition"] = f'attachment; filename="transcript-{name}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "record_id",
+            "date",
+            "item",
+            "kind",
+            "version",
+            "verb",
+            "score",
+            "credit",
+            "credit_type",
+            "valid_until",
+            "source",
+            "evidence",
+        ]
+    )
+    for r in transcript(subject).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                r.pk,
+                local(r.at).isoformat(timespec="minutes"),
+                r.item.title,
+                r.item.kind,
+                r.version.label if r.version else "",
+                r.verb,
+                r.score or "",
+                r.credit_amount or "",
+                r.credit_type,
+                local(r.valid_until).date().isoformat() if r.valid_until else "",
+                r.source_kind,
+                r.evidence,
+            ]
+        )
+    return response

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from bedside.records.models import ItemVersion, LearningItem, Record
+from bedside.web.admin import ReadOnlyAdmin
+
+
+@admin.register(LearningItem)
+class LearningItemAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "minutes", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["title"]
+
+
+@admin.register(ItemVersion)
+class ItemVersionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "label", "published_at"]
+
+
+@admin.register(Record)
+class RecordAdmin(ReadOnlyAdmin):
+    list_display = ["at", "person", "item", "verb", "source_kind"]
+    list_filter = ["verb", "source_kind"]
+    raw_id_fields = ["person", "item", "version", "recorded_by", "supersedes"]

@@ -1,0 +1,102 @@
+"""Writes to the ledger. Every record is added here, and every correction supersedes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bedside.audit.services import audit
+from bedside.people.models import Person
+from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind, Verb
+
+
+@transaction.atomic
+def record_add(
+    *,
+    person: Person,
+    item: LearningItem,
+    verb: str,
+    by: Person | None,
+    at: dt.datetime | None = None,
+    version: ItemVersion | None = None,
+    score: Decimal | None = None,
+    credit_amount: Decimal | None = None,
+    credit_type: str = "",
+    valid_until: dt.datetime | None = None,
+    evidence: str = "",
+    source_kind: str = SourceKind.PERSON,
+    source_ref: str = "",
+) -> Record:
+    """Append one record to the ledger and audit it."""
+    if verb not in Verb.values or verb == Verb.VOIDED:
+        raise ValidationError(f"{verb!r} is not a verb a record can carry.")
+    if version is not None and version.item_id != item.pk:
+        raise ValidationError("The version belongs to another item.")
+    record = Record.objects.create(
+        person=person,
+        item=item,
+        version=version,
+        verb=verb,
+        at=at or timezone.now(),
+        score=score,
+        credit_amount=credit_amount,
+        credit_type=credit_type,
+        valid_until=valid_until,
+        evidence=evidence,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        recorded_by=by,
+    )
+    audit(
+        actor=by,
+        action="record.add",
+        target=record,
+        changes={"person": person.pk, "item": item.pk, "verb": verb},
+    )
+    return record
+
+
+@transaction.atomic
+def record_correct(
+    *,
+    record: Record,
+    by: Person,
+    reason: str,
+    verb: str | None = None,
+    at: dt.datetime | None = None,
+    valid_until: dt.datetime | None = None,
+    void: bool = False,
+) -> Record:
+    """Supersede `record` with a corrected copy (or a voiding row), naming who and why."""
+    if not reason.strip():
+        raise ValidationError("Say why the record is corrected.")
+    if Record.objects.filter(supersedes=record).exists():
+        raise ValidationError("This record was already corrected; correct the latest version instead.")
+    new = Record.objects.create(
+        person_id=record.person_id,
+        item_id=record.item_id,
+        version_id=record.version_id,
+        verb=Verb.VOIDED if void else (verb or record.verb),
+        at=at or record.at,
+        score=record.score,
+        credit_amount=record.credit_amount,
+        credit_type=record.credit_type,
+        valid_until=valid_until if valid_until is not None else record.valid_until,
+        evidence=record.evidence,
+        source_kind=SourceKind.PERSON,
+        source_ref=str(record.pk),
+        recorded_by=by,
+        supersedes=record,
+        correction_reason=reason,
+    )
+    audit(
+        actor=by,
+        action="record.correct",
+        target=new,
+        changes={"supersedes": str(record.pk), "reason": reason},
+    )
+    return new

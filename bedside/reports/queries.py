@@ -1,0 +1,162 @@
+"""Compliance: the share of required (person, item) pairs satisfied now, by unit and job role.
+
+A person counts on the unit of their current primary job. One grouped query per
+page; statuses come from dates at read time (see assignments.queries).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from bedside.assignments.models import Assignment
+from bedside.assignments.queries import overdue_q, required, satisfied_q, with_status
+from bedside.people.models import JobRole, Unit
+
+
+@dataclass
+class ComplianceRow:
+    unit: Unit | None
+    job_role: JobRole | None
+    total: int
+    satisfied: int
+    overdue: int
+
+    @property
+    def due(self) -> int:
+        return self.total - self.satisfied - self.overdue
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.satisfied / self.total, 1) if self.total else 100.0
+
+
+def _on_primary_job(rows: QuerySet[Assignment], today: dt.date, unit_q: Q | None) -> QuerySet[Assignment]:
+    # All job conditions in one filter() call so they apply to the same joined job row.
+    conditions = Q(person__jobs__primary=True, person__jobs__start_date__lte=today) & (
+        Q(person__jobs__end_date__isnull=True) | Q(person__jobs__end_date__gte=today)
+    )
+    if unit_q is not None:
+        conditions &= unit_q
+    return rows.filter(conditions)
+
+
+def _scope_q(units: QuerySet[Unit] | None, site_id: int | None, unit_id: int | None) -> Q | None:
+    q = None
+    if units is not None:
+        q = Q(person__jobs__unit__in=units.values("pk"))
+    if site_id is not None:
+        q = (q or Q()) & Q(person__jobs__unit__site_id=site_id)
+    if unit_id is not None:
+        q = (q or Q()) & Q(person__jobs__unit_id=unit_id)
+    return q
+
+
+def compliance_by_unit_role(
+    *,
+    units: QuerySet[Unit] | None,
+    site_id: int | None = None,
+    unit_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[ComplianceRow]:
+    """Counts per (unit, job role) within the units given (None: the whole system)."""
+    now = now or timezone.now()
+    rows = (
+        _on_primary_job(required(), timezone.localdate(now), _scope_q(units, site_id, unit_id))
+        .values("person__jobs__unit_id", "person__jobs__job_role_id")
+        .annotate(
+            total=Count("pk"),
+            satisfied=Count("pk", filter=satisfied_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+        )
+        .order_by("person__jobs__unit_id", "person__jobs__job_role_id")
+    )
+    rows = list(rows)
+    unit_map = Unit.objects.select_related("site").in_bulk({r["person__jobs__unit_id"] for r in rows})
+    role_map = JobRole.objects.in_bulk({r["person__jobs__job_role_id"] for r in rows})
+    result = [
+        ComplianceRow(
+            unit=unit_map.get(r["person__jobs__unit_id"]),
+            job_role=role_map.get(r["person__jobs__job_role_id"]),
+            total=r["total"],
+            satisfied=r["satisfied"],
+            overdue=r["overdue"],
+        )
+        for r in rows
+    ]
+    return sorted(
+        result, key=lambda r: (r.unit.name if r.unit else "", r.job_role.name if r.job_role else "")
+    )
+
+
+def roll_up(rows: list[ComplianceRow], by: str) -> list[ComplianceRow]:
+    """Sum rows by 'unit' or 'job_role'."""
+    groups: dict = {}
+    for row in rows:
+        key = getattr(row, by)
+        acc = groups.setdefault(
+            key.pk if key else None,
+            ComplianceRow(
+                unit=row.unit if by == "unit" else None,
+                job_role=row.job_role if by == "job_role" else None,
+                total=0,
+                satisfied=0,
+                overdue=0,
+            ),
+        )
+        acc.total += row.total
+        acc.satisfied += row.satisfied
+        acc.overdue += row.overdue
+    return sorted(groups.values(), key=lambda r: getattr(r, by).name if getattr(r, by) else "")
+
+
+def total(rows: list[ComplianceRow]) -> ComplianceRow:
+    return ComplianceRow(
+        unit=None,
+        job_role=None,
+        total=sum(r.total for r in rows),
+        satisfied=sum(r.satisfied for r in rows),
+        overdue=sum(r.overdue for r in rows),
+    )
+
+
+def unit_detail(unit: Unit, now: dt.datetime | None = None) -> QuerySet[Assignment]:
+    """Every current requirement of the unit's staff, with status, person and item in one query."""
+    now = now or timezone.now()
+    rows = _on_primary_job(required(), timezone.localdate(now), Q(person__jobs__unit_id=unit.pk))
+    return (
+        with_status(rows, now)
+        .select_related("person", "item")
+        .order_by("person__last_name", "person__first_name", "person_id", "due_at", "pk")
+    )
+
+
+@dataclass
+class PersonSummary:
+    person: object
+    total: int = 0
+    satisfied: int = 0
+    overdue: int = 0
+
+    @property
+    def due(self) -> int:
+        return self.total - self.satisfied - self.overdue
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.satisfied / self.total, 1) if self.total else 100.0
+
+
+def unit_people(unit: Unit, now: dt.datetime | None = None) -> list[PersonSummary]:
+    summaries: dict[int, PersonSummary] = {}
+    for a in unit_detail(unit, now):
+        s = summaries.setdefault(a.person_id, PersonSummary(person=a.person))
+        s.total += 1
+        s.satisfied += a.status == "satisfied"
+        s.overdue += a.status == "overdue"
+    return sorted(
+        summaries.values(), key=lambda s: (-s.overdue, -s.due, s.person.last_name, s.person.first_name)
+    )

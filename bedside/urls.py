@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path, register_converter
+
+from bedside.api import api
+from bedside.attestations import views as attestation_views
+from bedside.people import views as people_views
+from bedside.reports import views as report_views
+from bedside.web import health
+from bedside.web import views as web_views
+
+
+class FormatConverter:
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "fmt")
+
+admin.site.site_header = "Bedside administration"
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("health/", health.health, name="health"),
+    path("today/", web_views.today, name="today"),
+    path("session/ended/", web_views.session_ended, name="session-ended"),
+    path("session/keepalive/", web_views.keepalive, name="session-keepalive"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+    path("attest/<int:item_id>/", attestation_views.attestation, name="attestation"),
+    path("me/transcript/", people_views.person_transcript, name="my-transcript"),
+    path("me/transcript.csv", people_views.person_transcript_csv, name="my-transcript-csv"),
+    path("people/<int:person_id>/transcript/", people_views.person_transcript, name="person-transcript"),
+    path(
+        "people/<int:person_id>/transcript.csv",
+        people_views.person_transcript_csv,
+        name="person-transcript-csv",
+    ),
+    path("compliance/", report_views.compliance, name="compliance"),
+    path("compliance/export.<fmt:fmt>", report_views.compliance_export, name="compliance-export"),
+    path("compliance/units/<int:unit_id>/", report_views.compliance_unit, name="compliance-unit"),
+    path(
+        "compliance/units/<int:unit_id>/export.<fmt:fmt>",
+        report_views.compliance_unit_export,
+        name="compliance-unit-export",
+    ),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

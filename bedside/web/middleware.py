@@ -1,0 +1,76 @@
+"""Request ids and structured request logs; the idle sign-out for shared workstations."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from bedside.audit.context import current_origin, origin
+
+log = logging.getLogger("bedside.request")
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+BACKGROUND_HEADER = "HTTP_X_BEDSIDE_BACKGROUND"
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_origin().request_id
+        return True
+
+
+class RequestIdMiddleware:
+    """Tags every request with an id (kept from X-Request-ID when sane) and logs one JSON line."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        started = time.perf_counter()
+        with origin(request_id=request_id, source=request.META.get("REMOTE_ADDR", "")):
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            log.info(
+                "request",
+                extra={
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user": getattr(user, "pk", None),
+                },
+            )
+        response["X-Request-ID"] = request_id
+        return response
+
+
+class IdleTimeoutMiddleware:
+    """Signs a person out after SESSION_IDLE_SECONDS without a request of theirs.
+
+    Background polling (marked with the X-Bedside-Background header) does not count as activity.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get("last_active", now)
+            if now - last > settings.SESSION_IDLE_SECONDS:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{reverse('login')}?idle=1")
+            if not request.META.get(BACKGROUND_HEADER):
+                request.session["last_active"] = now
+        return self.get_response(request)

@@ -1,0 +1,42 @@
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from bedside.people.models import Shift, ShiftStatus
+from bedside.web.today import assemble
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("today" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_GET
+def today(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    now = timezone.now()
+    shifts = (
+        Shift.objects.filter(person=person, status=ShiftStatus.SCHEDULED, end__gt=now)
+        .select_related("unit", "job_role")
+        .order_by("start")[:5]
+    )
+    return render(request, "web/today.html", {"sections": assemble(person), "shifts": shifts, "now": now})
+
+
+@require_GET
+def session_ended(request: HttpRequest) -> HttpResponse:
+    """Where the idle timer sends a page: sign out, so no one's data stays on a shared screen."""
+    if request.user.is_authenticated:
+        logout(request)
+    return redirect("/accounts/login/?idle=1")
+
+
+@login_required
+@require_POST
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """'Stay signed in' on the idle warning: a real request of the person's, so it counts."""
+    return HttpResponse(status=204)
