@@ -1,0 +1,67 @@
+"""A nurse clears an attestation from Today; a manager reads the compliance chart. Real Chromium."""
+
+import pytest
+
+from bedside.assignments.services import rule_apply
+from bedside.people.models import Capability
+from bedside.testing import factories as f
+from bedside.testing.browser import DESKTOP, PHONE, check_page, sign_in
+from bedside.testing.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ward(make_person, make_attestation, make_rule):
+    icu = f.UnitFactory(name="Medical ICU", code="HG-MICU")
+    nurse = make_person(unit=icu, first_name="Ana", last_name="Lopez", email="ana@example.org")
+    for _ in range(3):
+        make_person(unit=icu)
+    manager = make_person(role=None, email="manager@example.org", grants=[(Capability.MANAGE, icu)])
+    for title in ("Hand hygiene policy", "Fire safety plan"):
+        rule_apply(rule=make_rule(item=make_attestation(title).item, units=[icu]))
+    return {"unit": icu, "nurse": nurse, "manager": manager}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_nurse_sees_today_and_completes_an_attestation(ward, live_server, page, viewport):
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server.url, "ana@example.org", PASSWORD)
+
+    page.wait_for_url("**/today/")
+    assert page.get_by_role("heading", name="Today").is_visible()
+    assert page.get_by_text("Signed in as").is_visible()
+    cards = page.locator(".cards .card")
+    assert cards.count() == 2
+    check_page(page, "today")
+
+    page.get_by_role("link", name="Fire safety plan").click()
+    check_page(page, "attestation")
+    page.get_by_role("button", name="I have read this and will follow it").click()
+
+    page.wait_for_url("**/today/")
+    assert page.get_by_text("Done: you attested").is_visible()
+    assert cards.count() == 1
+    page.get_by_role("link", name="My record").click()
+    assert page.get_by_role("cell", name="Fire safety plan").first.is_visible()
+    check_page(page, "transcript")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_manager_sees_the_compliance_chart_and_drills_down(ward, live_server, page, viewport):
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server.url, "manager@example.org", PASSWORD)
+    page.get_by_role("link", name="Compliance").click()
+
+    page.wait_for_url("**/compliance/")
+    canvas = page.locator("#compliance-chart")
+    canvas.wait_for()
+    assert page.evaluate("Object.keys(window.Chart.instances).length") == 1
+    assert canvas.bounding_box()["height"] >= 100
+    assert page.get_by_text("0.0%").first.is_visible()
+    check_page(page, "compliance")
+
+    page.get_by_role("link", name="Medical ICU").click()
+    assert page.get_by_role("heading", name="Medical ICU").is_visible()
+    assert page.get_by_role("link", name="Lopez, Ana").is_visible()
+    check_page(page, "compliance-unit")
