@@ -35,18 +35,20 @@ class Access:
     obj: str | None = None
     # Objects every signed-in person may open (e.g. attestations are not scoped):
     unscoped: bool = False
+    # The URL signs the caller out, so its redirect to the login page is the allowed answer:
+    signs_out: bool = False
 
 
 URLS: dict[str, Access] = {
-    "home": Access(get=EVERYONE),
+    "home": Access(get=SIGNED_IN),
     "health": Access(get=EVERYONE),
     "login": Access(get=EVERYONE, post=EVERYONE),
-    "logout": Access(post=EVERYONE),
+    "logout": Access(post=EVERYONE, signs_out=True),
     "password_reset": Access(get=EVERYONE, post=EVERYONE),
     "password_reset_done": Access(get=EVERYONE),
     "password_reset_confirm": Access(get=EVERYONE, post=EVERYONE),
     "password_reset_complete": Access(get=EVERYONE),
-    "session-ended": Access(get=EVERYONE),
+    "session-ended": Access(get=EVERYONE, signs_out=True),
     "session-keepalive": Access(post=SIGNED_IN),
     "today": Access(get=SIGNED_IN),
     "attestation": Access(get=SIGNED_IN, post=SIGNED_IN, obj="attestation", unscoped=True),
@@ -58,6 +60,61 @@ URLS: dict[str, Access] = {
     "compliance-export": Access(get=OVERSEERS),
     "compliance-unit": Access(get=OVERSEERS, obj="unit"),
     "compliance-unit-export": Access(get=OVERSEERS, obj="unit"),
-    # Admin site: staff only, whatever the page.
+    # HTTP API (bedside/api.py): a token or a session; anonymous gets 401. Lists are scoped
+    # rows (a learner sees only their own), so every signed-in person may call them. Units are
+    # organisational, not personal: any signed-in person may open any unit. POST on a GET
+    # operation (and GET on the POST one) is a 405.
+    "api:api-root": Access(),  # ninja's marker for /api/v1/ itself: always 404
+    "api:openapi-json": Access(get=EVERYONE),
+    "api:openapi-view": Access(get=EVERYONE),
+    "api:persons-list": Access(get=SIGNED_IN),
+    "api:persons-detail": Access(get=OVERSEERS, obj="person"),
+    "api:units-list": Access(get=SIGNED_IN),
+    "api:units-detail": Access(get=SIGNED_IN, obj="unit", unscoped=True),
+    "api:shifts-list": Access(get=SIGNED_IN),
+    "api:assignments-list": Access(get=SIGNED_IN),
+    "api:records-list": Access(get=SIGNED_IN),
+    "api:attestations-complete": Access(post=SIGNED_IN, obj="attestation", unscoped=True),
+    # Admin site: staff only, whatever the page (an object id that does not exist may 404).
     "admin:": Access(get=STAFF, post=STAFF),
+    "admin:login": Access(get=EVERYONE, post=EVERYONE),
+    "admin:logout": Access(post=EVERYONE, signs_out=True),
+    "admin:password_change_done": Access(get=STAFF),
+    "admin:jsi18n": Access(get=STAFF),
+    # No admin declares autocomplete fields, so Django refuses every autocomplete call.
+    "admin:autocomplete": Access(),
 }
+
+
+# Training data and evidence are read-only in the admin, even for staff: they change
+# only through services that audit. Staff may view them; add, change and delete are refused.
+READ_ONLY_ADMIN_MODELS = (
+    "people.person",
+    "people.job",
+    "people.shift",
+    "people.rosterimport",
+    "records.record",
+    "records.itemversion",
+    "assignments.assignment",
+    "audit.auditentry",
+    "jobs.scheduledrun",
+    "django_tasks_database.dbtaskresult",
+)
+
+
+def _admin_read_only_rules() -> dict[str, Access]:
+    rules: dict[str, Access] = {}
+    for label in READ_ONLY_ADMIN_MODELS:
+        prefix = "admin:" + label.replace(".", "_")
+        rules[f"{prefix}_changelist"] = Access(get=STAFF, post=STAFF)  # POST runs list actions
+        rules[f"{prefix}_change"] = Access(get=STAFF)
+        rules[f"{prefix}_history"] = Access(get=STAFF, post=STAFF)
+        rules[f"{prefix}_add"] = Access()
+        rules[f"{prefix}_delete"] = Access()
+    return rules
+
+
+URLS.update(_admin_read_only_rules())
+# django-axes: lockout records are written by logins only; staff may view and delete (unlock) them.
+for _log in ("accessattempt", "accesslog", "accessfailurelog"):
+    URLS[f"admin:axes_{_log}_add"] = Access()

@@ -1,0 +1,76 @@
+"""`bedside demo-serve`: the web server, a task worker and the scheduler, together, for the demo."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Bedside on http://127.0.0.1:8000 with a task worker and the scheduler (Ctrl-C stops all)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+
+    def handle(self, *args, bind: str, **options):
+        python = sys.executable
+        commands = {
+            "web": [
+                python,
+                "-m",
+                "gunicorn",
+                "bedside.wsgi",
+                "--bind",
+                bind,
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--access-logfile",
+                "-",
+                "--graceful-timeout",
+                "5",
+            ],
+            "worker": [python, "manage.py", "worker"],
+            "scheduler": [python, "manage.py", "scheduler"],
+        }
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        self._print_logins(bind)
+
+        def stop(*_):
+            for proc in processes.values():
+                if proc.poll() is None:
+                    proc.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(proc.poll() is None for proc in processes.values()):
+                time.sleep(1)
+            failed = [name for name, proc in processes.items() if proc.poll() not in (None, 0)]
+            if failed:
+                self.stderr.write(f"Stopped because {', '.join(failed)} exited.")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for proc in processes.values():
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+    def _print_logins(self, bind: str) -> None:
+        try:
+            from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+        except ImportError:  # the demo package is optional in a production install
+            return
+        self.stdout.write(
+            f"\nBedside is serving on http://{bind}/\n\nDemo logins (password: {DEMO_PASSWORD}):"
+        )
+        for email, what in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<34} {what}")
+        self.stdout.write("\nCtrl-C stops the web server, the worker and the scheduler.\n")
