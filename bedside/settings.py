@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API docs page then serves its own Swagger UI files, which the CSP allows
     "csp",
     "axes",
     "django_tasks",
@@ -252,3 +253,4 @@ LOGGING = {
 # Lockout is per account on purpose: a unit's shared workstations share one address,
 # and locking the address would lock out the whole unit.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+FORMS_URLFIELD_ASSUME_HTTPS = True  # transitional until Django 6

@@ -37,39 +37,42 @@ def _claim(pairs: list[tuple[int, str]]) -> set[int]:
 
 
 def send_due_reminders(now: dt.datetime | None = None) -> int:
-    """E-mail each person whose requirement falls due within a reminder lead time."""
+    """E-mail each person, once per lead time (e.g. 7 days and 1 day before), what falls due soon."""
     now = now or timezone.now()
-    sent = 0
-    for lead in sorted(settings.REMINDER_DAYS_BEFORE_DUE, reverse=True):
-        rows = list(
-            Assignment.objects.filter(
-                current=True,
-                closed_at__isnull=True,
-                due_at__gt=now,
-                due_at__lte=now + dt.timedelta(days=lead),
-            )
-            .exclude(covered_until__gt=now)
-            .exclude(person__email__isnull=True)
-            .select_related("person", "item")
-            .order_by("person_id", "due_at")
+    leads = sorted(settings.REMINDER_DAYS_BEFORE_DUE)
+    if not leads:
+        return 0
+    rows = list(
+        Assignment.objects.filter(
+            current=True,
+            closed_at__isnull=True,
+            due_at__gt=now,
+            due_at__lte=now + dt.timedelta(days=leads[-1]),
         )
-        with transaction.atomic():
-            claimed = _claim([(a.pk, f"due-{lead}") for a in rows])
-        by_person: dict[int, list[Assignment]] = defaultdict(list)
-        for a in rows:
-            if a.pk in claimed:
-                by_person[a.person_id].append(a)
-        for items in by_person.values():
-            person = items[0].person
-            lines = "\n".join(f"- {a.item.title} (due {day(a.due_at)})" for a in items)
-            send_mail(
-                subject=f"Due soon: {len(items)} item{'s' if len(items) > 1 else ''} in Bedside",
-                message=f"Hello {person.first_name},\n\nThese are due soon:\n{lines}\n\nOpen Today in Bedside to clear them.",
-                from_email=None,
-                recipient_list=[person.email],
-            )
-            sent += 1
-    return sent
+        .exclude(covered_until__gt=now)
+        .exclude(person__email__isnull=True)
+        .select_related("person", "item")
+        .order_by("person_id", "due_at")
+    )
+    pairs = [
+        (a.pk, f"due-{lead}") for a in rows for lead in leads if a.due_at <= now + dt.timedelta(days=lead)
+    ]
+    with transaction.atomic():
+        claimed = _claim(pairs)
+    by_person: dict[int, list[Assignment]] = defaultdict(list)
+    for a in rows:
+        if a.pk in claimed:
+            by_person[a.person_id].append(a)
+    for items in by_person.values():
+        person = items[0].person
+        lines = "\n".join(f"- {a.item.title} (due {day(a.due_at)})" for a in items)
+        send_mail(
+            subject=f"Due soon: {len(items)} item{'s' if len(items) > 1 else ''} in Bedside",
+            message=f"Hello {person.first_name},\n\nThese are due soon:\n{lines}\n\nOpen Today in Bedside to clear them.",
+            from_email=None,
+            recipient_list=[person.email],
+        )
+    return len(by_person)
 
 
 def managers_of(unit_ids: set[int]) -> dict[int, set[int]]:

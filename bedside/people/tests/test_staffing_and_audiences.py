@@ -1,0 +1,79 @@
+import datetime as dt
+
+import pytest
+
+from bedside.people.audiences import audiences_of
+from bedside.people.models import Person, PersonStatus
+from bedside.people.staffing import local_window, minimums_on
+from bedside.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_night_window_over_the_autumn_dst_change_is_13_hours():
+    import zoneinfo
+
+    tz = zoneinfo.ZoneInfo("America/New_York")
+    start, end = local_window(dt.date(2026, 10, 31), dt.time(19), dt.time(7), tz)
+    assert end - start == dt.timedelta(hours=13)
+    start, end = local_window(dt.date(2026, 3, 7), dt.time(19), dt.time(7), tz)
+    assert end - start == dt.timedelta(hours=11)
+
+
+def test_minimums_resolve_per_weekday_in_the_site_time_zone():
+    unit = f.UnitFactory()
+    rn = f.JobRoleFactory(code="RN")
+    f.StaffingMinimumFactory(
+        unit=unit, job_role=rn, weekday=5, start_time=dt.time(19), end_time=dt.time(7), minimum=10
+    )
+    f.StaffingMinimumFactory(
+        unit=unit, job_role=rn, weekday=6, start_time=dt.time(7), end_time=dt.time(19), minimum=9
+    )
+    windows = minimums_on(unit, dt.date(2026, 10, 31))  # a Saturday
+    assert len(windows) == 1
+    assert windows[0].minimum == 10
+    assert windows[0].start == dt.datetime(2026, 10, 31, 23, tzinfo=dt.UTC)
+    assert windows[0].end == dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC)
+
+
+def test_audience_members_match_across_dimensions_and_honour_include_exclude(make_person):
+    icu = f.UnitFactory(kind="icu")
+    floor = f.UnitFactory(kind="med_surg")
+    icu_rn = make_person(unit=icu, role="RN")
+    icu_rt = make_person(unit=icu, role="RT")
+    floor_rn = make_person(unit=floor, role="RN")
+    left = make_person(unit=icu, role="RN", status=PersonStatus.TERMINATED)
+    external = make_person(role=None)
+    audience = f.AudienceFactory(job_roles=[f.JobRoleFactory(code="RN")])
+    audience.unit_kinds = ["icu"]
+    audience.save()
+    assert list(audience.members()) == [icu_rn]
+
+    audience.include_persons.add(external)
+    audience.exclude_persons.add(icu_rn)
+    assert set(audience.members()) == {external}
+    assert audiences_of(external) == [audience]
+    assert audiences_of(icu_rn) == []
+    assert audiences_of(floor_rn) == [] and audiences_of(icu_rt) == [] and audiences_of(left) == []
+
+
+def test_audience_with_no_dimension_is_everyone_with_a_current_job(make_person):
+    staff = make_person()
+    ended = make_person()
+    ended.jobs.update(end_date=dt.date(2021, 1, 1))
+    make_person(role=None)
+    audience = f.AudienceFactory()
+    assert list(audience.members()) == [staff]
+    assert audiences_of(staff) == [audience]
+    assert audiences_of(ended) == []
+
+
+def test_email_is_unique_case_insensitively_and_absent_ids_are_null(db):
+    from django.db import IntegrityError, transaction
+
+    f.PersonFactory(email="ana@example.org")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.PersonFactory(email="ANA@example.org")
+    first = Person.objects.create_user(email=None, first_name="A", last_name="B")
+    second = Person.objects.create_user(email=None, first_name="C", last_name="D")
+    assert first.email is None and second.email is None and first.employee_id is None
