@@ -1,13 +1,54 @@
-"""The HTTP API root: django-ninja at /api/v1, each app adds its router."""
+"""The HTTP API root: django-ninja at /api/v1, each app adds its router.
 
-from ninja import NinjaAPI
+Every operation needs a bearer token or a signed-in session (bedside.api_auth);
+the OpenAPI document (/api/v1/openapi.json) and its docs page (/api/v1/docs) are
+public, as they describe the API and hold no data.
+"""
 
-from bedside.api_auth import SessionOrToken
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
+from ninja import NinjaAPI, Swagger
+
+from bedside.api_auth import api_auth
+from bedside.assignments.api import router as assignments_router
+from bedside.attestations.api import router as attestations_router
+from bedside.people.api import router as people_router
+from bedside.records.api import router as records_router
 
 api = NinjaAPI(
     title="Bedside API",
     version="1",
-    description="Read persons, units, shifts, assignments and records within your grants; complete attestations.",
-    auth=SessionOrToken(),
+    description=(
+        "Read persons, units, shifts, assignments and records within your grants; complete attestations. "
+        "Authenticate with `Authorization: Bearer <token>` (issued by `bedside issue-token EMAIL NAME`) "
+        "or a signed-in browser session (unsafe methods then need the X-CSRFToken header)."
+    ),
+    auth=api_auth(),
     urls_namespace="api",
+    # validatorUrl: no call to swagger.io from a hospital network (and the CSP would block it).
+    docs=Swagger(settings={"validatorUrl": None}),
+    # The document and its page are read-only: anything but GET/HEAD is a 405.
+    docs_decorator=require_safe,
 )
+
+api.add_router("", people_router)
+api.add_router("", assignments_router)
+api.add_router("", records_router)
+api.add_router("", attestations_router)
+
+
+def _messages(exc: ValidationError) -> str:
+    return " ".join(exc.messages) or "The request is not valid."
+
+
+@api.exception_handler(ValidationError)
+def bad_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _messages(exc)}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "You do not have access to this."}, status=403)

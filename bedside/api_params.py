@@ -1,0 +1,38 @@
+"""Query plumbing every API router shares: the page, id bounds, and datetimes read as local time."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+
+# Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
+MAX_ID = 2**63 - 1
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+class Page(PageNumberPagination):
+    """`?page=N&page_size=M` (at most 200 a page); answers `{"items": [...], "count": total}`."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1")
+        page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Rows a page, at most 200")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+def aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
+    """The datetime in UTC; one sent without an offset is read in the server's time zone."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as exc:
+        raise ValidationError(f"'{name}' is out of range: {value.isoformat()}") from exc

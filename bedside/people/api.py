@@ -1,0 +1,254 @@
+"""The people API: persons, units and shifts, each within the caller's grants.
+
+Who sees whom is decided by `bedside.people.access`: a learner sees their own
+person and shifts; overseers (teach, manage, report, validate) also see the persons
+with a current job on their units; admins see everyone. Units are organisational,
+not personal, data: every signed-in person may list and open them (as the pages
+name units to everyone). An object outside the caller's reach is a 404, so the
+API never confirms that it exists.
+"""
+
+import datetime as dt
+from typing import Annotated
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
+
+from bedside.api_params import MAX_ID, Page, aware
+from bedside.people import access
+from bedside.people.models import (
+    Person,
+    PersonStatus,
+    Shift,
+    ShiftStatus,
+    Unit,
+    UnitKind,
+    active_jobs,
+)
+
+router = Router(tags=["people"])
+
+
+def visible_persons_q(viewer: Person, field: str = "pk") -> Q | None:
+    """A Q over person ids (at `field`) the viewer may see; None means everyone."""
+    if access.is_admin(viewer):
+        return None
+    own = Q(**{field: viewer.pk})
+    if not access.has_any(viewer, access.OVERSIGHT):
+        return own
+    if access.unit_filter(viewer, access.OVERSIGHT) is None:
+        return None
+    return own | Q(**{f"{field}__in": access.persons_in_scope(viewer).values("pk")})
+
+
+def scoped(rows: QuerySet, viewer: Person, field: str = "pk") -> QuerySet:
+    """`rows` narrowed to the persons the viewer may see (at `field`)."""
+    q = visible_persons_q(viewer, field)
+    return rows if q is None else rows.filter(q)
+
+
+def with_job_on(rows: QuerySet, field: str, *, unit: int | None = None, role: str | None = None) -> QuerySet:
+    """`rows` whose person (at `field`) holds a current job on the unit and/or in the role."""
+    if unit is None and role is None:
+        return rows
+    jobs = active_jobs(timezone.localdate())
+    if unit is not None:
+        jobs = jobs.filter(unit_id=unit)
+    if role is not None:
+        jobs = jobs.filter(job_role__code=role)
+    return rows.filter(**{f"{field}__in": jobs.values("person_id")})
+
+
+# Schemas -------------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: int
+    full_name: str
+    employee_id: str | None
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class SiteOut(Schema):
+    id: int
+    code: str
+    name: str
+    time_zone: str
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+
+
+class JobOut(Schema):
+    unit: UnitRef
+    job_role: str = Field(..., alias="job_role.code")
+    job_role_name: str = Field(..., alias="job_role.name")
+    primary: bool
+    fte: float
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+class PersonOut(Schema):
+    id: int
+    email: str | None
+    employee_id: str | None
+    first_name: str
+    last_name: str
+    full_name: str
+    status: PersonStatus
+    hire_date: dt.date | None
+    jobs: list[JobOut] = Field(..., alias="current_jobs", description="Jobs held today")
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: UnitKind
+    beds: int
+    site: SiteOut
+    department: DepartmentOut
+    tags: list[str]
+
+    @staticmethod
+    def resolve_tags(obj: Unit) -> list[str]:
+        return [tag.name for tag in obj.tags.all()]
+
+
+class ShiftOut(Schema):
+    id: int
+    person: PersonRef
+    unit: UnitRef
+    job_role: str = Field(..., alias="job_role.code")
+    start: dt.datetime
+    end: dt.datetime
+    status: ShiftStatus
+    night: bool
+
+
+# Persons -------------------------------------------------------------------------------
+
+
+def _persons() -> QuerySet[Person]:
+    current = active_jobs(timezone.localdate()).select_related("unit", "job_role").order_by("-primary", "pk")
+    return Person.objects.prefetch_related(Prefetch("jobs", queryset=current, to_attr="current_jobs"))
+
+
+@router.get("/persons", response=list[PersonOut], url_name="persons-list", summary="List persons")
+@paginate(Page)
+def persons_list(
+    request: HttpRequest,
+    unit: Annotated[
+        int | None, Query(None, ge=1, le=MAX_ID, description="Holds a current job on this unit id")
+    ] = None,
+    role: Annotated[
+        str | None, Query(None, max_length=20, description="Holds a current job in this job role code")
+    ] = None,
+    status: Annotated[PersonStatus | None, Query(None, description="Employment status")] = None,
+    q: Annotated[
+        str | None, Query(None, max_length=100, description="Words found in name, employee id or email")
+    ] = None,
+):
+    """Persons you may see, by last name: yourself, and for overseers the persons of their units."""
+    rows = with_job_on(scoped(_persons(), request.auth), "pk", unit=unit, role=role)
+    if status is not None:
+        rows = rows.filter(status=status)
+    for word in (q or "").split():
+        rows = rows.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(employee_id__iexact=word)
+            | Q(email__icontains=word)
+        )
+    return rows.order_by("last_name", "first_name", "pk")
+
+
+@router.get("/persons/{person_id}", response=PersonOut, url_name="persons-detail", summary="One person")
+def persons_detail(request: HttpRequest, person_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
+    """A person you may see; 404 for anyone else, whether or not they exist."""
+    person = _persons().filter(pk=person_id).first()
+    if person is None or not access.can_see_person(request.auth, person):
+        raise Http404("No such person in your scope.")
+    return person
+
+
+# Units ---------------------------------------------------------------------------------
+
+
+def _units() -> QuerySet[Unit]:
+    return Unit.objects.select_related("site", "department").prefetch_related("tags")
+
+
+@router.get("/units", response=list[UnitOut], url_name="units-list", summary="List units")
+@paginate(Page)
+def units_list(
+    request: HttpRequest,
+    site: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Site id")] = None,
+    department: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Department id")] = None,
+    kind: Annotated[UnitKind | None, Query(None, description="Kind of unit")] = None,
+):
+    """Every unit of the organisation, by name (units are not personal data)."""
+    rows = _units()
+    if site is not None:
+        rows = rows.filter(site_id=site)
+    if department is not None:
+        rows = rows.filter(department_id=department)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return rows.order_by("name", "pk")
+
+
+@router.get("/units/{unit_id}", response=UnitOut, url_name="units-detail", summary="One unit")
+def units_detail(request: HttpRequest, unit_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
+    unit = _units().filter(pk=unit_id).first()
+    if unit is None:
+        raise Http404("No such unit.")
+    return unit
+
+
+# Shifts --------------------------------------------------------------------------------
+
+
+@router.get("/shifts", response=list[ShiftOut], url_name="shifts-list", summary="List shifts")
+@paginate(Page)
+def shifts_list(
+    request: HttpRequest,
+    unit: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Unit id")] = None,
+    person: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Person id")] = None,
+    starts_from: Annotated[
+        dt.datetime | None,
+        Query(None, alias="from", description="Shifts still running at or after this time (ISO 8601)"),
+    ] = None,
+    until: Annotated[
+        dt.datetime | None, Query(None, alias="to", description="Shifts starting before this time")
+    ] = None,
+    status: Annotated[ShiftStatus | None, Query(None, description="Scheduled or cancelled")] = None,
+):
+    """Shifts of the persons you may see, in start order; `from`/`to` keep shifts overlapping the window."""
+    starts_from, until = aware(starts_from, "from"), aware(until, "to")
+    if starts_from and until and until <= starts_from:
+        raise ValidationError("'to' must be after 'from'.")
+    rows = scoped(Shift.objects.select_related("person", "unit", "job_role"), request.auth, "person_id")
+    if unit is not None:
+        rows = rows.filter(unit_id=unit)
+    if person is not None:
+        rows = rows.filter(person_id=person)
+    if starts_from is not None:
+        rows = rows.filter(end__gt=starts_from)
+    if until is not None:
+        rows = rows.filter(start__lt=until)
+    if status is not None:
+        rows = rows.filter(status=status)
+    return rows.order_by("start", "pk")

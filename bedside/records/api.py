@@ -1,0 +1,64 @@
+"""The records API: the learning ledger, current records only, within the caller's grants."""
+
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import paginate
+
+from bedside.api_params import MAX_ID, Page, aware
+from bedside.people.api import PersonRef, scoped
+from bedside.records.models import Verb
+from bedside.records.queries import current_records
+
+router = Router(tags=["records"])
+
+
+class ItemRef(Schema):
+    id: int
+    kind: str
+    title: str
+    minutes: int
+
+
+class RecordOut(Schema):
+    id: uuid.UUID
+    person: PersonRef
+    item: ItemRef
+    version: str | None = Field(None, alias="version.label")
+    verb: Verb
+    at: dt.datetime
+    score: float | None
+    credit_amount: float | None
+    credit_type: str
+    valid_until: dt.datetime | None
+    evidence: str
+    source_kind: str
+    recorded_at: dt.datetime
+
+
+@router.get("/records", response=list[RecordOut], url_name="records-list", summary="List records")
+@paginate(Page)
+def records_list(
+    request: HttpRequest,
+    person: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Person id")] = None,
+    item: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Learning item id")] = None,
+    verb: Annotated[Verb | None, Query(None, description="What the person did")] = None,
+    since: Annotated[
+        dt.datetime | None, Query(None, description="Records at or after this time (ISO 8601)")
+    ] = None,
+):
+    """Current records (neither superseded nor voided) of the persons you may see, newest first."""
+    since = aware(since, "since")
+    rows = scoped(current_records().select_related("person", "item", "version"), request.auth, "person_id")
+    if person is not None:
+        rows = rows.filter(person_id=person)
+    if item is not None:
+        rows = rows.filter(item_id=item)
+    if verb is not None:
+        rows = rows.filter(verb=verb)
+    if since is not None:
+        rows = rows.filter(at__gte=since)
+    return rows.order_by("-at", "pk")

@@ -1,0 +1,17 @@
+"""Helpers for API tests: headers that authenticate as a person, and the API's URLs."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bedside.people.models import Person
+from bedside.people.tokens import token_issue
+
+
+def bearer(person: Person, name: str = "Test integration") -> dict[str, str]:
+    """Request headers carrying a freshly issued API token of `person`."""
+    return {"Authorization": f"Bearer {token_issue(person=person, name=name)}"}
+
+
+def api_url(name: str, **kwargs) -> str:
+    return reverse(f"api:{name}", kwargs=kwargs or None)
