@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from bedside.api import api
 from bedside.attestations import views as attestation_views
-from bedside.people import views as people_views
+from bedside.reports import transcripts
 from bedside.reports import views as report_views
 from bedside.web import health
 from bedside.web import views as web_views
@@ -47,12 +47,12 @@ urlpatterns = [
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("attest/<int:item_id>/", attestation_views.attestation, name="attestation"),
-    path("me/transcript/", people_views.person_transcript, name="my-transcript"),
-    path("me/transcript.csv", people_views.person_transcript_csv, name="my-transcript-csv"),
-    path("people/<int:person_id>/transcript/", people_views.person_transcript, name="person-transcript"),
+    path("me/transcript/", transcripts.person_transcript, name="my-transcript"),
+    path("me/transcript.csv", transcripts.person_transcript_csv, name="my-transcript-csv"),
+    path("people/<int:person_id>/transcript/", transcripts.person_transcript, name="person-transcript"),
     path(
         "people/<int:person_id>/transcript.csv",
-        people_views.person_transcript_csv,
+        transcripts.person_transcript_csv,
         name="person-transcript-csv",
     ),
     path("compliance/", report_views.compliance, name="compliance"),
@@ -63,6 +63,7 @@ urlpatterns = [
         report_views.compliance_unit_export,
         name="compliance-unit-export",
     ),
+    path("roster/", include("bedside.people.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

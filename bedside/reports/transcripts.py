@@ -1,3 +1,5 @@
+"""Transcripts: a person's requirements and learning record, for them and for those who oversee them."""
+
 import csv
 
 from django.contrib.auth.decorators import login_required
@@ -6,8 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from bedside.assignments.models import Assignment
-from bedside.assignments.queries import STATUS_LABELS, status_of
+from bedside.assignments.queries import STATUS_LABELS, required, with_status
 from bedside.people import access
 from bedside.people.models import Person, active_jobs
 from bedside.records.queries import transcript
@@ -27,15 +28,13 @@ def _subject(request: HttpRequest, person_id: int | None) -> Person:
 def person_transcript(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
     subject = _subject(request, person_id)
     requirements = (
-        Assignment.objects.filter(person=subject, current=True, closed_reason__in=["", "completed"])
-        .select_related("item")
-        .order_by("due_at", "pk")
+        with_status(required().filter(person=subject)).select_related("item").order_by("due_at", "pk")
     )
-    rows = [(a, status_of(a), STATUS_LABELS[status_of(a)]) for a in requirements]
+    rows = [(a, a.status, STATUS_LABELS[a.status]) for a in requirements]
     jobs = active_jobs(timezone.localdate()).filter(person=subject).select_related("unit", "job_role")
     return render(
         request,
-        "people/transcript.html",
+        "reports/transcript.html",
         {
             "subject": subject,
             "own": subject.pk == request.user.pk,
