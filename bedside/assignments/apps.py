@@ -6,7 +6,9 @@ class AssignmentsConfig(AppConfig):
     label = "assignments"
 
     def ready(self) -> None:
+        from bedside.assignments.services import roster_reapply
         from bedside.assignments.today import due_cards
+        from bedside.people.hooks import on_roster_change
         from bedside.web.today import Section, register_section
 
         register_section(
@@ -18,3 +20,5 @@ class AssignmentsConfig(AppConfig):
                 cards=due_cards,
             )
         )
+        # New hires get their training, transfers and leavers have theirs closed or changed.
+        on_roster_change(roster_reapply)

@@ -60,6 +60,9 @@ URLS: dict[str, Access] = {
     "compliance-export": Access(get=OVERSEERS),
     "compliance-unit": Access(get=OVERSEERS, obj="unit"),
     "compliance-unit-export": Access(get=OVERSEERS, obj="unit"),
+    "roster-imports": Access(get=ADMINS, post=ADMINS),
+    "roster-import": Access(get=ADMINS, obj="roster_import"),
+    "roster-import-progress": Access(get=ADMINS, obj="roster_import"),
     # HTTP API (bedside/api.py): a token or a session; anonymous gets 401. Lists are scoped
     # rows (a learner sees only their own), so every signed-in person may call them. Units are
     # organisational, not personal: any signed-in person may open any unit. POST on a GET
