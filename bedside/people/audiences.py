@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bedside.people.models import Audience, Job, Person, PersonStatus, active_jobs
@@ -35,10 +35,12 @@ def _job_filter(audience: Audience) -> Q:
 def audience_members(audience: Audience, *, on: dt.date | None = None) -> QuerySet[Person]:
     """Persons in the audience on date `on` (today by default): a queryset, one query when evaluated."""
     on = on or timezone.localdate()
-    matching_jobs = active_jobs(on).filter(_job_filter(audience), person_id=OuterRef("pk"))
+    # An uncorrelated IN (subquery) is planned once on both SQLite and PostgreSQL; a
+    # correlated EXISTS led SQLite without statistics into a scan per person.
+    matching_jobs = active_jobs(on).filter(_job_filter(audience)).values("person_id")
     include_ids = list(audience.include_persons.values_list("pk", flat=True))
     exclude_ids = list(audience.exclude_persons.values_list("pk", flat=True))
-    in_audience = Q(Exists(matching_jobs))
+    in_audience = Q(pk__in=matching_jobs)
     if include_ids:
         in_audience |= Q(pk__in=include_ids)
     members = Person.objects.exclude(status=PersonStatus.TERMINATED).filter(in_audience)
