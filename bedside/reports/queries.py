@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bedside.assignments.models import Assignment
 from bedside.assignments.queries import overdue_q, required, satisfied_q, with_status
-from bedside.people.models import JobRole, Unit
+from bedside.people.models import JobRole, Person, Unit
 
 
 @dataclass
@@ -151,12 +151,33 @@ class PersonSummary:
 
 
 def unit_people(unit: Unit, now: dt.datetime | None = None) -> list[PersonSummary]:
-    summaries: dict[int, PersonSummary] = {}
-    for a in unit_detail(unit, now):
-        s = summaries.setdefault(a.person_id, PersonSummary(person=a.person))
-        s.total += 1
-        s.satisfied += a.status == "satisfied"
-        s.overdue += a.status == "overdue"
+    """Counts per person of the unit, most behind first, in one grouped query.
+
+    Counting in the database keeps a 500-person unit's page fast: no row per requirement
+    crosses into Python.
+    """
+    now = now or timezone.now()
+    rows = (
+        _on_primary_job(required(), timezone.localdate(now), Q(person__jobs__unit_id=unit.pk))
+        .values("person_id", "person__first_name", "person__last_name")
+        .annotate(
+            total=Count("pk"),
+            satisfied=Count("pk", filter=satisfied_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+        )
+        .order_by()
+    )
+    summaries = [
+        PersonSummary(
+            person=Person(
+                pk=r["person_id"], first_name=r["person__first_name"], last_name=r["person__last_name"]
+            ),
+            total=r["total"],
+            satisfied=r["satisfied"],
+            overdue=r["overdue"],
+        )
+        for r in rows
+    ]
     return sorted(
-        summaries.values(), key=lambda s: (-s.overdue, -s.due, s.person.last_name, s.person.first_name)
+        summaries, key=lambda s: (-s.overdue, -s.due, s.person.last_name, s.person.first_name, s.person.pk)
     )

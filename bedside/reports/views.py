@@ -46,11 +46,12 @@ def compliance(request: HttpRequest) -> HttpResponse:
     scope = None if access.is_admin(request.user) else units
     rows = compliance_by_unit_role(units=scope, site_id=site.pk if site else None)
     by_unit = roll_up(rows, "unit")
+    worst_first = sorted(by_unit, key=lambda r: (r.percent, r.unit.name))
     chart = {
-        "labels": [r.unit.name for r in by_unit],
-        "satisfied": [r.percent for r in by_unit],
-        "due": [round(100 * r.due / r.total, 1) if r.total else 0 for r in by_unit],
-        "overdue": [round(100 * r.overdue / r.total, 1) if r.total else 0 for r in by_unit],
+        "labels": [f"{r.unit.name} ({r.unit.site.code})" for r in worst_first],
+        "satisfied": [r.percent for r in worst_first],
+        "due": [round(100 * r.due / r.total, 1) if r.total else 0 for r in worst_first],
+        "overdue": [round(100 * r.overdue / r.total, 1) if r.total else 0 for r in worst_first],
     }
     sites = Site.objects.filter(pk__in=units.values("site_id")).order_by("name")
     return render(

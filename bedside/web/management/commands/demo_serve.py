@@ -38,8 +38,8 @@ class Command(BaseCommand):
             "worker": [python, "manage.py", "worker"],
             "scheduler": [python, "manage.py", "scheduler"],
         }
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
         self._print_logins(bind)
+        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
 
         def stop(*_):
             for proc in processes.values():
@@ -64,13 +64,10 @@ class Command(BaseCommand):
                     proc.kill()
 
     def _print_logins(self, bind: str) -> None:
+        self.stdout.write(f"\nBedside is serving on http://{bind}/\n")
         try:
-            from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+            from bedside.demo.logins import demo_logins_text
         except ImportError:  # the demo package is optional in a production install
             return
-        self.stdout.write(
-            f"\nBedside is serving on http://{bind}/\n\nDemo logins (password: {DEMO_PASSWORD}):"
-        )
-        for email, what in DEMO_LOGINS:
-            self.stdout.write(f"  {email:<34} {what}")
+        self.stdout.write(demo_logins_text())
         self.stdout.write("\nCtrl-C stops the web server, the worker and the scheduler.\n")
