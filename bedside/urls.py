@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from bedside.api import api
+from bedside.assignments import views as assignment_views
 from bedside.attestations import views as attestation_views
 from bedside.reports import transcripts
 from bedside.reports import views as report_views
@@ -47,6 +48,11 @@ urlpatterns = [
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("attest/<int:item_id>/", attestation_views.attestation, name="attestation"),
+    path("rules/", assignment_views.rules, name="rules"),
+    path("rules/<int:rule_id>/", assignment_views.rule, name="rule"),
+    path(
+        "rules/new-attestation/", attestation_views.attestation_required_new, name="attestation-required-new"
+    ),
     path("me/transcript/", transcripts.person_transcript, name="my-transcript"),
     path("me/transcript.csv", transcripts.person_transcript_csv, name="my-transcript-csv"),
     path("people/<int:person_id>/transcript/", transcripts.person_transcript, name="person-transcript"),

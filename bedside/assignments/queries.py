@@ -66,3 +66,30 @@ def status_of(assignment: Assignment, now: dt.datetime | None = None) -> str:
     if assignment.closed_at is None and assignment.overdue_at < now:
         return OVERDUE
     return DUE
+
+
+def rule_progress(rule_ids: list[int], now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
+    """For each rule, how many of the requirements it made are done, due and overdue now (one query)."""
+    from django.db.models import Count
+
+    now = now or timezone.now()
+    rows = (
+        required()
+        .filter(rule_id__in=rule_ids)
+        .values("rule_id")
+        .annotate(
+            total=Count("pk"),
+            satisfied=Count("pk", filter=satisfied_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+        )
+        .order_by("rule_id")
+    )
+    progress = {pk: {"total": 0, "satisfied": 0, "overdue": 0, "due": 0} for pk in rule_ids}
+    for row in rows:
+        progress[row["rule_id"]] = {
+            "total": row["total"],
+            "satisfied": row["satisfied"],
+            "overdue": row["overdue"],
+            "due": row["total"] - row["satisfied"] - row["overdue"],
+        }
+    return progress

@@ -26,3 +26,14 @@ def escalate_overdue() -> int:
 def reapply_for_persons(person_ids: list[int]) -> dict:
     with origin(source="job:roster_reapply"):
         return services.roster_reapply(person_ids=person_ids)
+
+
+@task()
+def apply_rule(rule_id: int, actor_id: int | None = None) -> int:
+    from bedside.assignments.models import AssignmentRule
+    from bedside.people.models import Person
+
+    rule = AssignmentRule.objects.select_related("item", "audience").get(pk=rule_id)
+    actor = Person.objects.filter(pk=actor_id).first() if actor_id else None
+    with origin(source="job:apply_rule"):
+        return services.rule_apply(rule=rule, actor=actor)

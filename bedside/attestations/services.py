@@ -46,3 +46,18 @@ def attestation_acknowledge(*, person: Person, item: LearningItem, request_origi
         by=person,
         evidence=request_origin or "Attested in Bedside",
     )
+
+
+@transaction.atomic
+def required_attestation_create(
+    *, actor: Person, title: str, statement: str, link: str, minutes: int, units, job_roles, terms: dict
+):
+    """An attestation, the audience that must attest, and the rule that requires it, in one transaction."""
+    from bedside.assignments.rules import rule_create
+    from bedside.people.services import audience_create
+
+    attestation = attestation_create(
+        title=title, statement=statement, link=link, minutes=minutes, owner=actor
+    )
+    audience = audience_create(name=f"Required: {title}", actor=actor, units=units, job_roles=job_roles)
+    return rule_create(name=title, audience=audience, item=attestation.item, actor=actor, **terms)

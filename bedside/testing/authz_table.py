@@ -22,6 +22,7 @@ EVERYONE = frozenset(ACTORS)
 SIGNED_IN = frozenset(ACTORS) - {ANON}
 OVERSEERS = frozenset({"teacher", "manager", "reporter", "admin", "staff_admin"})
 ADMINS = frozenset({"admin", "staff_admin"})
+TEACHERS = frozenset({"teacher", "admin", "staff_admin"})
 STAFF = frozenset({"staff_admin"})
 NOBODY = frozenset()
 
@@ -52,6 +53,10 @@ URLS: dict[str, Access] = {
     "session-keepalive": Access(post=SIGNED_IN),
     "today": Access(get=SIGNED_IN),
     "attestation": Access(get=SIGNED_IN, post=SIGNED_IN, obj="attestation", unscoped=True),
+    "rules": Access(get=TEACHERS),
+    # Rules are organisational, not personal: any educator may read any rule's progress.
+    "rule": Access(get=TEACHERS, obj="rule", unscoped=True),
+    "attestation-required-new": Access(get=TEACHERS, post=TEACHERS),
     "my-transcript": Access(get=SIGNED_IN),
     "my-transcript-csv": Access(get=SIGNED_IN),
     "person-transcript": Access(get=OVERSEERS, obj="person"),

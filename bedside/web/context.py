@@ -12,6 +12,7 @@ def site_context(request) -> dict:
         "idle_seconds": settings.SESSION_IDLE_SECONDS,
         "idle_warning_seconds": settings.SESSION_IDLE_WARNING_SECONDS,
         "nav_oversight": signed_in and access.has_any(user, access.OVERSIGHT),
+        "nav_rules": signed_in and access.has_any(user, [Capability.TEACH]),
         "nav_admin": signed_in and access.is_admin(user),
         "nav_import": signed_in and access.has_any(user, [Capability.ADMINISTER]),
     }

@@ -74,7 +74,8 @@ def world(make_person, make_attestation, make_rule):
     }
     person_in, person_out = make_person(unit=unit_in), make_person(unit=unit_out)
     item = make_attestation().item
-    rule_apply(rule=make_rule(item=item, units=[unit_in, unit_out]))
+    rule = make_rule(item=item, units=[unit_in, unit_out])
+    rule_apply(rule=rule)
     from bedside.assignments.models import Assignment
     from bedside.assignments.services import learning_completed
     from bedside.records.models import Verb
@@ -103,6 +104,7 @@ def world(make_person, make_attestation, make_rule):
         ),
         "record": (str(record_in.pk), str(record_out.pk)),
         "shift": (shift_in.pk, shift_out.pk),
+        "rule": (rule.pk, rule.pk),
     }
     return {"actors": actors, "objects": objects}
 

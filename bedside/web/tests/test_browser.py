@@ -65,3 +65,27 @@ def test_manager_sees_the_compliance_chart_and_drills_down(ward, live_server, pa
     assert page.get_by_role("heading", name="Medical ICU").is_visible()
     assert page.get_by_role("link", name="Lopez, Ana").is_visible()
     check_page(page, "compliance-unit")
+
+
+def test_educator_requires_an_attestation_of_a_unit(ward, make_person, live_server, page):
+    make_person(role=None, email="educator@example.org", grants=[(Capability.TEACH, ward["unit"])])
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "educator@example.org", PASSWORD)
+    page.get_by_role("link", name="Rules").click()
+    check_page(page, "rules")
+    page.get_by_role("button", name="Require a new attestation").click()
+
+    page.get_by_role("button", name="Save and assign").click()  # empty: every problem is named
+    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    check_page(page, "rule-form-errors")
+
+    page.get_by_label("Title").fill("Restraint and seclusion policy")
+    page.get_by_label("What people attest to").fill("I have read the restraint policy and will follow it.")
+    page.get_by_label("Units").select_option(label="Medical ICU")
+    page.get_by_label("Every N months from the last completion").check()
+    page.get_by_label("Every (months)").fill("12")
+    page.get_by_role("button", name="Save and assign").click()
+
+    assert page.get_by_role("heading", name="Restraint and seclusion policy").is_visible()
+    assert page.get_by_text("of 4 done").is_visible()
+    check_page(page, "rule")

@@ -1,0 +1,47 @@
+"""Training rules for educators: what is required of whom, and how far along it is."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from bedside.assignments.models import AssignmentRule
+from bedside.assignments.queries import rule_progress
+from bedside.people import access
+from bedside.people.models import Capability
+
+RULE_MAKERS = [Capability.TEACH]
+
+
+def require_rule_maker(request: HttpRequest) -> None:
+    access.require(access.has_any(request.user, RULE_MAKERS), "Training rules are for educators.")
+
+
+@login_required
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    require_rule_maker(request)
+    rows = list(
+        AssignmentRule.objects.select_related("item", "audience", "created_by").order_by(
+            "-created_at", "-pk"
+        )[:200]
+    )
+    progress = rule_progress([r.pk for r in rows])
+    return render(request, "assignments/rules.html", {"rows": [(r, progress[r.pk]) for r in rows]})
+
+
+@login_required
+@require_GET
+def rule(request: HttpRequest, rule_id: int) -> HttpResponse:
+    require_rule_maker(request)
+    found = get_object_or_404(
+        AssignmentRule.objects.select_related("item", "audience", "created_by").prefetch_related(
+            "audience__units", "audience__job_roles"
+        ),
+        pk=rule_id,
+    )
+    return render(
+        request, "assignments/rule.html", {"rule": found, "progress": rule_progress([found.pk])[found.pk]}
+    )
