@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
@@ -39,7 +41,14 @@ class Command(BaseCommand):
             "scheduler": [python, "manage.py", "scheduler"],
         }
         self._print_logins(bind)
-        processes = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
+        env = dict(os.environ)
+        if "EMAIL_BACKEND" not in env:
+            # Reminders and escalations of the whole demo hospital would flood this terminal.
+            env["EMAIL_BACKEND"] = "django.core.mail.backends.filebased.EmailBackend"
+            self.stdout.write(
+                f"E-mails (reminders, escalations, password resets) go to {settings.EMAIL_FILE_PATH}/\n"
+            )
+        processes = {name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()}
 
         def stop(*_):
             for proc in processes.values():
