@@ -89,3 +89,22 @@ def test_educator_requires_an_attestation_of_a_unit(ward, make_person, live_serv
     assert page.get_by_role("heading", name="Restraint and seclusion policy").is_visible()
     assert page.get_by_text("of 4 done").is_visible()
     check_page(page, "rule")
+
+
+def test_idle_warning_then_sign_out_clears_the_screen(ward, live_server, page, settings):
+    settings.SESSION_IDLE_SECONDS = 5
+    settings.SESSION_IDLE_WARNING_SECONDS = 3
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "ana@example.org", PASSWORD)
+    page.wait_for_url("**/today/")
+
+    warning = page.get_by_role("dialog")
+    warning.wait_for(state="visible", timeout=5000)
+    assert page.get_by_role("heading", name="Still there?").is_visible()
+    check_page(page, "idle-warning")
+
+    page.wait_for_url("**/accounts/login/?idle=1", timeout=8000)
+    assert page.get_by_text("You were signed out").is_visible()
+    assert "Fire safety plan" not in page.content()
+    page.goto(f"{live_server.url}/today/")
+    assert "/accounts/login/" in page.url
