@@ -151,7 +151,7 @@ class PersonSummary:
 
 
 def unit_people(unit: Unit, now: dt.datetime | None = None) -> list[PersonSummary]:
-    """Counts per person of the unit, most behind first, in one grouped query.
+    """Counts per person of the unit, most behind first, in one grouped query (persons carry only names).
 
     Counting in the database keeps a 500-person unit's page fast: no row per requirement
     crosses into Python.
