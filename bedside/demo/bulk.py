@@ -15,6 +15,8 @@ from django.core.management.color import no_style
 from django.db import connections, models
 from django.db.models import Max
 
+from bedside.bulkcopy import copy_rows
+
 
 class RowWriter:
     def __init__(self, using: str = "default", *, copy: bool | None = None):
@@ -71,24 +73,7 @@ class RowWriter:
         return None
 
     def _copy(self, model, columns: Sequence[str], rows: Iterable[tuple]) -> int:
-        fields = [model._meta.get_field(c) for c in columns]
-        json_at = [i for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-        table = self.connection.ops.quote_name(model._meta.db_table)
-        names = ", ".join(self.connection.ops.quote_name(f.column) for f in fields)
-        count = 0
-        self.connection.ensure_connection()
-        with (
-            self.connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                if json_at:
-                    row = list(row)
-                    for i in json_at:
-                        row[i] = json.dumps(row[i])
-                copy.write_row(row)
-                count += 1
-        return count
+        return copy_rows(model, columns, rows, using=self.using)
 
     def finish(self) -> None:
         """Move id sequences past the ids given explicitly, and refresh the planner's statistics."""

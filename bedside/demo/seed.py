@@ -26,6 +26,7 @@ from bedside.audit.context import origin
 from bedside.audit.services import audit_bulk
 from bedside.demo.bulk import RowWriter
 from bedside.demo.completion import Spread, complete_requirements
+from bedside.demo.history import plan_requirements
 from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.organisation import Organisation, create_organisation, plan_sites
 from bedside.demo.people import PersonPlan, plan_people
@@ -73,8 +74,13 @@ def seed_hospital(
     seed: int = 1,
     today: dt.date | None = None,
     progress: Callable[[str, float], None] | None = None,
+    records_target: int = 0,
 ) -> SeedReport:
-    """Write the whole demo hospital into an empty database; raises DatabaseNotEmpty otherwise."""
+    """Write the whole demo hospital into an empty database; raises DatabaseNotEmpty otherwise.
+
+    `records_target` switches to bench mode: requirements are planned in Python rather
+    than by rule_apply, and past records fill the ledger up to that many rows.
+    """
     if not database_is_empty():
         raise DatabaseNotEmpty(NOT_EMPTY)
     rng = random.Random(seed)
@@ -108,27 +114,36 @@ def seed_hospital(
             writer.finish()
         with step("rules"):
             pairs = create_training(org)
-            apply_rules(pairs, today)
-        with step("completions"):
-            by_id = {first_id + p.index: p for p in people}
-            rules = {rule.pk: rule for _, rule in pairs}
-            forced = {(first_id, rule.item_id): NURSE_MIX.get(spec.title, "done") for spec, rule in pairs}
             spread = Spread(rng, list(org.units), today, now)
-            report.counts.update(
-                complete_requirements(rules=rules, people=by_id, spread=spread, writer=writer, forced=forced)
-            )
-            # The daily pass opens renewals for completions about to expire.
-            report.counts["renewals"] = sum(
-                rule_apply(rule=rule, on=today)
-                for spec, rule in pairs
-                if spec.recurrence == Recurrence.INTERVAL
-            )
+            if records_target:
+                units = {u.code: u for site in site_plans for u in site.units}
+                counts = plan_requirements(pairs=pairs, people=people, units=units, first_person_id=first_id,
+                                           spread=spread, writer=writer, records_target=records_target)  # fmt: skip
+                report.counts.update(counts)
+            else:
+                apply_rules(pairs, today)
+        if not records_target:
+            with step("completions"):
+                _complete(pairs, people, first_id, spread, writer, report, today)
         with step("sign-ins"):
             write_grants(org, people, first_id)
             finish_logins()
         writer.finish()
     report.counts.update(writer.counts)
     return report
+
+
+def _complete(pairs, people, first_id, spread, writer, report, today) -> None:
+    """Outcomes for what rule_apply created, then the daily pass that opens renewals."""
+    by_id = {first_id + p.index: p for p in people}
+    rules = {rule.pk: rule for _, rule in pairs}
+    forced = {(first_id, rule.item_id): NURSE_MIX.get(spec.title, "done") for spec, rule in pairs}
+    report.counts.update(
+        complete_requirements(rules=rules, people=by_id, spread=spread, writer=writer, forced=forced)
+    )
+    report.counts["renewals"] = sum(
+        rule_apply(rule=rule, on=today) for spec, rule in pairs if spec.recurrence == Recurrence.INTERVAL
+    )
 
 
 def write_people(

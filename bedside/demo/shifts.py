@@ -8,6 +8,7 @@ zone, stored in UTC.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
 import zoneinfo
@@ -40,16 +41,25 @@ class _Worker:
     target: int
     weekly_cap: int = 4
     count: int = 0
-    days: set[int] = field(default_factory=set)
+    days: list[int] = field(default_factory=list)  # sorted
     nights: set[int] = field(default_factory=set)
 
     def free(self, day: int, window_start: int) -> bool:
-        if day in self.days or self.count >= self.target:
+        if self.count >= self.target:
             return False
-        # no day shift straight after a night, and a cap on shifts in any 7 days
+        # one shift a day, no day shift straight after a night, a cap on shifts in any 7 days
         if window_start < 12 and day - 1 in self.nights:
             return False
-        return sum(1 for d in self.days if day - 7 < d <= day) < self.weekly_cap
+        at = bisect.bisect_right(self.days, day)
+        if at and self.days[at - 1] == day:
+            return False
+        return at - bisect.bisect_right(self.days, day - 7) < self.weekly_cap
+
+    def add(self, day: int, night: bool) -> None:
+        self.count += 1
+        bisect.insort(self.days, day)
+        if night:
+            self.nights.add(day)
 
 
 def plan_minimums(sites: list[SitePlan]) -> dict[str, list[MinimumPlan]]:
@@ -74,6 +84,10 @@ class Roster:
         self.tz = zoneinfo.ZoneInfo(tz)
         self.units: dict[str, UnitPlan] = {u.code: u for s in sites for u in s.units}
         self.minimums = plan_minimums(sites)
+        self.needs: dict[tuple[str, str, int], dict[int, int]] = defaultdict(dict)
+        for code, rows in self.minimums.items():
+            for m in rows:
+                self.needs[(code, m.role, m.weekday)][m.start] = m.minimum
         self.shifts: list[ShiftPlan] = []
         self.workers: dict[int, _Worker] = {}
         self._instants: dict[tuple, tuple[dt.datetime, dt.datetime]] = {}
@@ -94,14 +108,11 @@ class Roster:
         start, end = self._instants[key]
         night = window[0] >= 19
         self.shifts.append(ShiftPlan(worker.plan.index, unit, role, start, end, night))
-        worker.count += 1
-        worker.days.add(day)
-        if night:
-            worker.nights.add(day)
+        worker.add(day, night)
         self.covered[(unit, role, day, window[0])] += 1
 
     def _need(self, unit: str, role: str, weekday: int) -> dict[int, int]:
-        return {m.start: m.minimum for m in self.minimums[unit] if m.role == role and m.weekday == weekday}
+        return self.needs.get((unit, role, weekday), {})
 
     def plan(self) -> list[ShiftPlan]:
         for (unit_code, role), workers in sorted(self.groups.items()):
@@ -152,6 +163,8 @@ class Roster:
                 for window in windows_of(unit.kind):
                     gap = need.get(window[0], 0) - self.covered[(unit.code, "RN", day, window[0])]
                     gap = sum(1 for _ in range(max(gap, 0)) if self.rng.random() < FLOAT_FILLS)
+                    if gap <= 0:
+                        continue
                     for worker in self._pick(pool, day, ANY_LINE, window[0], gap):
                         self._add(worker, unit.code, "RN", day, window)
             if extra_help:

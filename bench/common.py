@@ -1,0 +1,152 @@
+"""Shared by the benches: the PostgreSQL bench database, Django set-up, timing and results.
+
+Every bench runs against its own database (`bedside_bench` unless BENCH_DATABASE says
+otherwise) on the PostgreSQL server of BENCH_PG_URL, and writes bench/results/<name>.json.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = Path(__file__).resolve().parent / "results"
+SERVER_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+DATABASE = os.environ.get("BENCH_DATABASE", "bedside_bench")
+STAFF = int(os.environ.get("BENCH_STAFF", "80000"))
+DAYS = int(os.environ.get("BENCH_DAYS", "28"))
+RECORDS = int(os.environ.get("BENCH_RECORDS", "5000000"))
+SEED = 1
+
+
+def _admin_connection():
+    import psycopg
+
+    return psycopg.connect(f"{SERVER_URL}/postgres", autocommit=True)
+
+
+def database_exists() -> bool:
+    with _admin_connection() as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone() is not None
+
+
+def recreate_database() -> None:
+    from psycopg import sql
+
+    with _admin_connection() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+
+
+def setup_django() -> None:
+    """Point Django at the bench database, as production would run it (no query logging)."""
+    os.environ["DATABASE_URL"] = f"{SERVER_URL}/{DATABASE}"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    # DEBUG keeps the embedded static files set-up; turning it off here stops query logging and
+    # template debugging, which production does not pay for either.
+    settings.DEBUG = False
+
+
+def seeded_staff() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('people_person') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute("SELECT count(*) FROM people_person")
+        return cursor.fetchone()[0]
+
+
+def ensure_seeded() -> None:
+    """Reuse a seeded bench database, or seed one (see seed_bench.py)."""
+    if database_exists():
+        setup_django()
+        if seeded_staff() >= STAFF * 0.99:
+            return
+    import seed_bench  # a sibling script: bench/ is on sys.path when a bench runs
+
+    seed_bench.main()
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo") as meminfo:
+            kb = int(meminfo.readline().split()[1])
+            memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except OSError:
+        pass
+    return f"{platform.platform()}, Python {platform.python_version()}, {os.cpu_count()} CPUs{memory}"
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def figure(value: float, unit: str, target: float | None, better: str = "lower") -> dict:
+    return {"value": round(value, 3), "unit": unit, "target": target, "better": better}
+
+
+def write_result(name: str, figures: dict[str, dict]) -> Path:
+    """bench/results/<name>.json, and a table on the terminal."""
+    RESULTS.mkdir(exist_ok=True)
+    result = {
+        "name": name,
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": f"{machine()}, PostgreSQL {postgres_version()}",
+        "figures": figures,
+    }
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\n{name}  ({result['machine']})")
+    for key, f in figures.items():
+        target = f["target"]
+        verdict = ""
+        if target is not None:
+            met = f["value"] <= target if f["better"] == "lower" else f["value"] >= target
+            verdict = f"target {target} {f['unit']}: {'met' if met else 'MISSED'}"
+        print(f"  {key:<40} {f['value']:>12,.3f} {f['unit']:<8} {verdict}")
+    return path
+
+
+def p50(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Milliseconds one call takes."""
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+@contextmanager
+def stopwatch() -> Iterator[Callable[[], float]]:
+    started = time.perf_counter()
+    elapsed: list[float] = []
+    yield lambda: elapsed[0] if elapsed else time.perf_counter() - started
+    elapsed.append(time.perf_counter() - started)

@@ -1,0 +1,45 @@
+"""Run every bench: seed the bench-size hospital afresh, then Today, compliance and rule application.
+
+    .venv/bin/python bench/run.py            # everything, on a freshly seeded bench database
+    .venv/bin/python bench/run.py --reuse    # keep an already seeded bench database
+    .venv/bin/python bench/run.py today      # only the named benches (seeding if needed)
+
+Needs a PostgreSQL server (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432); results
+go to bench/results/<name>.json. Not part of `make test`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import common
+import compliance
+import rule_apply
+import seed_bench
+import today
+
+BENCHES = {"seed": seed_bench, "today": today, "compliance": compliance, "rule_apply": rule_apply}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("names", nargs="*", help=f"benches to run: {', '.join(BENCHES)} (default: all)")
+    parser.add_argument("--reuse", action="store_true", help="reuse a seeded bench database")
+    args = parser.parse_args()
+    unknown = set(args.names) - set(BENCHES)
+    if unknown:
+        parser.error(f"no bench named {', '.join(sorted(unknown))}")
+    names = args.names or list(BENCHES)
+    if "seed" in names and args.reuse:
+        names.remove("seed")
+    started = time.perf_counter()
+    for name in names:
+        BENCHES[name].main()
+    print(f"\nAll benches done in {time.perf_counter() - started:.0f} s; results in {common.RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
