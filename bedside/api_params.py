@@ -36,3 +36,9 @@ def aware(value: dt.datetime | None, name: str) -> dt.datetime | None:
         return value.astimezone(dt.UTC)
     except OverflowError as exc:
         raise ValidationError(f"'{name}' is out of range: {value.isoformat()}") from exc
+
+
+def narrowed(rows, **lookups):
+    """Filter by each lookup whose value was given (not None); the rest are ignored."""
+    given = {lookup: value for lookup, value in lookups.items() if value is not None}
+    return rows.filter(**given) if given else rows

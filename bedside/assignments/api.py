@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page
+from bedside.api_params import MAX_ID, Page, narrowed
 from bedside.assignments.queries import required, with_status
 from bedside.people.api import PersonRef, scoped, with_job_on
 from bedside.records.api import ItemRef
@@ -52,10 +52,5 @@ def assignments_list(
     """Current requirements (latest cycle, not withdrawn) of the persons you may see, soonest due first."""
     rows = scoped(with_status(required()).select_related("person", "item"), request.auth, "person_id")
     rows = with_job_on(rows, "person_id", unit=unit)
-    if person is not None:
-        rows = rows.filter(person_id=person)
-    if item is not None:
-        rows = rows.filter(item_id=item)
-    if status is not None:
-        rows = rows.filter(status=status)
+    rows = narrowed(rows, person_id=person, item_id=item, status=status)
     return rows.order_by("due_at", "pk")

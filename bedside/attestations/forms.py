@@ -8,20 +8,9 @@ from django import forms
 
 from bedside.assignments.models import DueFrom, Recurrence
 from bedside.people.models import JobRole, Unit
+from bedside.web.forms import AccessibleForm
 
 MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
-
-
-class AccessibleForm(forms.Form):
-    """Marks fields with errors for assistive technology, as the error summary links to them."""
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                described = " ".join(filter(None, [attrs.get("aria-describedby"), f"id_{name}-error"]))
-                attrs.update({"aria-invalid": "true", "aria-describedby": described})
 
 
 class RequiredAttestationForm(AccessibleForm):

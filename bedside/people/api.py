@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware
+from bedside.api_params import MAX_ID, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.models import (
     Person,
@@ -163,8 +163,7 @@ def persons_list(
 ):
     """Persons you may see, by last name: yourself, and for overseers the persons of their units."""
     rows = with_job_on(scoped(_persons(), request.auth), "pk", unit=unit, role=role)
-    if status is not None:
-        rows = rows.filter(status=status)
+    rows = narrowed(rows, status=status)
     for word in (q or "").split():
         rows = rows.filter(
             Q(first_name__icontains=word)
@@ -201,12 +200,7 @@ def units_list(
 ):
     """Every unit of the organisation, by name (units are not personal data)."""
     rows = _units()
-    if site is not None:
-        rows = rows.filter(site_id=site)
-    if department is not None:
-        rows = rows.filter(department_id=department)
-    if kind is not None:
-        rows = rows.filter(kind=kind)
+    rows = narrowed(rows, site_id=site, department_id=department, kind=kind)
     return rows.order_by("name", "pk")
 
 
@@ -241,14 +235,5 @@ def shifts_list(
     if starts_from and until and until <= starts_from:
         raise ValidationError("'to' must be after 'from'.")
     rows = scoped(Shift.objects.select_related("person", "unit", "job_role"), request.auth, "person_id")
-    if unit is not None:
-        rows = rows.filter(unit_id=unit)
-    if person is not None:
-        rows = rows.filter(person_id=person)
-    if starts_from is not None:
-        rows = rows.filter(end__gt=starts_from)
-    if until is not None:
-        rows = rows.filter(start__lt=until)
-    if status is not None:
-        rows = rows.filter(status=status)
+    rows = narrowed(rows, unit_id=unit, person_id=person, end__gt=starts_from, start__lt=until, status=status)
     return rows.order_by("start", "pk")

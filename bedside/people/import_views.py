@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bedside.people import access, importing_persons, importing_shifts
 from bedside.people.importing import COUNT_LABELS, roster_import_queue
 from bedside.people.models import ImportKind, ImportStatus, RosterImport
+from bedside.web.forms import AccessibleForm
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ERRORS_SHOWN = 1000
 EXTENSIONS = (".csv", ".xlsx")
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(AccessibleForm):
     file = forms.FileField(
         label="Roster file",
         help_text="A .csv file saved as “CSV UTF-8”, or an Excel .xlsx file (first sheet, header in row 1).",
@@ -42,14 +43,6 @@ class RosterUploadForm(forms.Form):
         label="Check only: report what would change and store nothing",
         required=False,
     )
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                described = " ".join(filter(None, [attrs.get("aria-describedby"), f"id_{name}-error"]))
-                attrs.update({"aria-invalid": "true", "aria-describedby": described})
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

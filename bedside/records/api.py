@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware
+from bedside.api_params import MAX_ID, Page, aware, narrowed
 from bedside.people.api import PersonRef, scoped
 from bedside.records.models import Verb
 from bedside.records.queries import current_records
@@ -53,12 +53,5 @@ def records_list(
     """Current records (neither superseded nor voided) of the persons you may see, newest first."""
     since = aware(since, "since")
     rows = scoped(current_records().select_related("person", "item", "version"), request.auth, "person_id")
-    if person is not None:
-        rows = rows.filter(person_id=person)
-    if item is not None:
-        rows = rows.filter(item_id=item)
-    if verb is not None:
-        rows = rows.filter(verb=verb)
-    if since is not None:
-        rows = rows.filter(at__gte=since)
+    rows = narrowed(rows, person_id=person, item_id=item, verb=verb, at__gte=since)
     return rows.order_by("-at", "pk")
