@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from bedside.people.models import Capability, Grant, Person, ScopeKind, Unit, active_jobs
+from bedside.people.models import Capability, Grant, Person, PersonStatus, ScopeKind, Unit, active_jobs
 
 # Capabilities that let a person look at other people's training.
 OVERSIGHT = (Capability.MANAGE, Capability.TEACH, Capability.REPORT, Capability.VALIDATE)
@@ -22,7 +22,9 @@ OVERSIGHT = (Capability.MANAGE, Capability.TEACH, Capability.REPORT, Capability.
 def _grants(person: Person) -> list[Grant]:
     cached = getattr(person, "_grant_cache", None)
     if cached is None:
-        cached = list(Grant.objects.filter(person=person).order_by("pk")) if person.pk else []
+        # A person who has left holds no grant, even before anyone removes the rows.
+        active = person.pk and person.status != PersonStatus.TERMINATED
+        cached = list(Grant.objects.filter(person=person).order_by("pk")) if active else []
         person._grant_cache = cached
     return cached
 
@@ -30,7 +32,7 @@ def _grants(person: Person) -> list[Grant]:
 def is_admin(person: Person) -> bool:
     if not getattr(person, "is_authenticated", False):
         return False
-    if person.is_superuser:
+    if person.is_superuser and person.status != PersonStatus.TERMINATED:
         return True
     return any(
         g.capability == Capability.ADMINISTER and g.scope_kind == ScopeKind.SYSTEM for g in _grants(person)

@@ -154,11 +154,23 @@ def persons_list(
         int | None, Query(None, ge=1, le=MAX_ID, description="Holds a current job on this unit id")
     ] = None,
     role: Annotated[
-        str | None, Query(None, max_length=20, description="Holds a current job in this job role code")
+        str | None,
+        Query(
+            None,
+            max_length=20,
+            pattern=r"^[^\x00]*$",
+            description="Holds a current job in this job role code",
+        ),
     ] = None,
     status: Annotated[PersonStatus | None, Query(None, description="Employment status")] = None,
     q: Annotated[
-        str | None, Query(None, max_length=100, description="Words found in name, employee id or email")
+        str | None,
+        Query(
+            None,
+            max_length=100,
+            pattern=r"^[^\x00]*$",
+            description="Words found in name, employee id or email",
+        ),
     ] = None,
 ):
     """Persons you may see, by last name: yourself, and for overseers the persons of their units."""

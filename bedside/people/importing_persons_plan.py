@@ -218,10 +218,11 @@ def _plan_known_person(
                 continue
             end = max(job.start_date, today)
         else:
-            if job.end_date is not None:
-                continue  # already ends (or ended) on a known day
             end = first_new_start - dt.timedelta(days=1) if first_new_start else today
             end = max(job.start_date, end)
+            if job.end_date is not None and job.end_date <= end:
+                continue  # already ends (or ended) by then
+            # A job ending later than the file allows would leave two current primary jobs.
         updates.append((job, {"end_date": (job.end_date, end)}, "end"))
 
     if changes:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
-from bedside.people.models import ApiToken, Person
+from bedside.people.models import ApiToken, Person, PersonStatus
 
 
 def _digest(token: str) -> str:
@@ -28,6 +28,7 @@ def person_for_token(token: str) -> Person | None:
     row = (
         ApiToken.objects.select_related("person")
         .filter(key_hash=_digest(token), revoked_at__isnull=True, person__is_active=True)
+        .exclude(person__status=PersonStatus.TERMINATED)
         .first()
     )
     if row is None:

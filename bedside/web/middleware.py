@@ -9,6 +9,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -66,11 +67,16 @@ class IdleTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("last_active", now)
-            if now - last > settings.SESSION_IDLE_SECONDS:
+            left = getattr(request.user, "status", None) == "terminated"
+            if left or now - last > settings.SESSION_IDLE_SECONDS:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                return redirect(f"{reverse('login')}?idle=1")
+                target = f"{reverse('login')}?idle=1"
+                if request.headers.get("HX-Request"):
+                    # A poll would swap the login page into its fragment; make htmx load it whole.
+                    return HttpResponse(status=204, headers={"HX-Redirect": target})
+                return redirect(target)
             if not request.META.get(BACKGROUND_HEADER):
                 request.session["last_active"] = now
         return self.get_response(request)

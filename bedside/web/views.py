@@ -1,4 +1,3 @@
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,9 +28,14 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def session_ended(request: HttpRequest) -> HttpResponse:
-    """Where the idle timer sends a page: sign out, so no one's data stays on a shared screen."""
+    """Where a page's idle timer goes: off the screen, whatever happens next.
+
+    The idle middleware has already signed out a session idle by the server's clock;
+    a session still in use (another tab was active) just goes back to Today, so a
+    stray timer or a third-party link cannot sign anyone out.
+    """
     if request.user.is_authenticated:
-        logout(request)
+        return redirect("today")
     return redirect("/accounts/login/?idle=1")
 
 

@@ -50,3 +50,24 @@ def test_a_capability_outside_oversight_does_not_open_people(org, make_person):
     curator = make_person(role=None, grants=[(Capability.CURATE, None)])
     someone = make_person(unit=org["unit_b"])
     assert not access.can_see_person(curator, someone)
+
+
+def test_a_person_who_left_loses_grants_sign_in_and_tokens(org, make_person, client):
+    from django.urls import reverse
+
+    from bedside.people.models import Person, PersonStatus
+    from bedside.people.tokens import person_for_token, token_issue
+    from bedside.testing.factories import PASSWORD
+
+    manager = make_person(role=None, email="boss@example.org", grants=[(Capability.MANAGE, org["unit_a1"])])
+    token = token_issue(person=manager, name="sync")
+    client.force_login(manager)
+    assert client.get(reverse("compliance")).status_code == 200
+
+    Person.objects.filter(pk=manager.pk).update(status=PersonStatus.TERMINATED)
+    left = Person.objects.get(pk=manager.pk)
+    assert not access.has_any(left, access.OVERSIGHT)
+    assert person_for_token(token) is None
+    assert client.get(reverse("compliance")).status_code == 302  # the open session ends
+    signed = client.post(reverse("login"), {"username": "boss@example.org", "password": PASSWORD})
+    assert signed.status_code == 200  # refused, the form is shown again

@@ -334,3 +334,9 @@ def test_issue_token_refuses_an_unknown_email():
     with pytest.raises(CommandError, match="No person"):
         call_command("issue_token", "nobody@example.org", "LMS sync", stdout=StringIO())
     assert not ApiToken.objects.exists()
+
+
+def test_a_nul_byte_in_a_search_is_refused_not_a_500(make_person, client):
+    client.force_login(make_person())
+    assert client.get("/api/v1/persons?q=%00").status_code == 422
+    assert client.get("/api/v1/persons?role=%00").status_code == 422

@@ -28,11 +28,12 @@
     });
     setInterval(function () {
       var left = idle - Math.floor((Date.now() - lastActive) / 1000);
-      if (left <= 0) {
+      // A little after the server's own deadline, so the server has signed the session out.
+      if (left <= -2) {
         window.location.assign(body.dataset.endedUrl);
       } else if (left <= warnBefore && dialog) {
         if (!dialog.open) dialog.showModal();
-        if (countdown) countdown.textContent = left > 60 ? Math.ceil(left / 60) + " minutes" : left + " seconds";
+        if (countdown) countdown.textContent = left <= 0 ? "a moment" : left > 60 ? Math.ceil(left / 60) + " minutes" : left + " seconds";
       }
     }, 1000);
   }
