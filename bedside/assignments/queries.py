@@ -68,15 +68,18 @@ def status_of(assignment: Assignment, now: dt.datetime | None = None) -> str:
     return DUE
 
 
-def rule_progress(rule_ids: list[int], now: dt.datetime | None = None) -> dict[int, dict[str, int]]:
-    """For each rule, how many of the requirements it made are done, due and overdue now (one query)."""
+def rule_progress(
+    rule_ids: list[int], *, persons: QuerySet | None = None, now: dt.datetime | None = None
+) -> dict[int, dict[str, int]]:
+    """For each rule, how many of its requirements (of `persons`, or everyone) are done, due and overdue."""
     from django.db.models import Count
 
     now = now or timezone.now()
+    rows = required().filter(rule_id__in=rule_ids)
+    if persons is not None:
+        rows = rows.filter(person__in=persons.values("pk"))
     rows = (
-        required()
-        .filter(rule_id__in=rule_ids)
-        .values("rule_id")
+        rows.values("rule_id")
         .annotate(
             total=Count("pk"),
             satisfied=Count("pk", filter=satisfied_q(now)),

@@ -19,16 +19,29 @@ def require_rule_maker(request: HttpRequest) -> None:
     access.require(access.has_any(request.user, RULE_MAKERS), "Training rules are for educators.")
 
 
+def rules_in_scope(request: HttpRequest):
+    """Rules whose audience names a unit the educator teaches (admins: every rule)."""
+    rows = AssignmentRule.objects.all()
+    if not access.is_admin(request.user):
+        units = access.units_in_scope(request.user, RULE_MAKERS)
+        rows = rows.filter(pk__in=AssignmentRule.objects.filter(audience__units__in=units).values("pk"))
+    return rows
+
+
+def people_in_scope(request: HttpRequest):
+    return None if access.is_admin(request.user) else access.persons_in_scope(request.user, RULE_MAKERS)
+
+
 @login_required
 @require_GET
 def rules(request: HttpRequest) -> HttpResponse:
     require_rule_maker(request)
     rows = list(
-        AssignmentRule.objects.select_related("item", "audience", "created_by").order_by(
-            "-created_at", "-pk"
-        )[:200]
+        rules_in_scope(request)
+        .select_related("item", "audience", "created_by")
+        .order_by("-created_at", "-pk")[:200]
     )
-    progress = rule_progress([r.pk for r in rows])
+    progress = rule_progress([r.pk for r in rows], persons=people_in_scope(request))
     return render(request, "assignments/rules.html", {"rows": [(r, progress[r.pk]) for r in rows]})
 
 
@@ -37,11 +50,13 @@ def rules(request: HttpRequest) -> HttpResponse:
 def rule(request: HttpRequest, rule_id: int) -> HttpResponse:
     require_rule_maker(request)
     found = get_object_or_404(
-        AssignmentRule.objects.select_related("item", "audience", "created_by").prefetch_related(
-            "audience__units", "audience__job_roles"
-        ),
+        rules_in_scope(request)
+        .select_related("item", "audience", "created_by")
+        .prefetch_related("audience__units", "audience__job_roles"),
         pk=rule_id,
     )
     return render(
-        request, "assignments/rule.html", {"rule": found, "progress": rule_progress([found.pk])[found.pk]}
+        request,
+        "assignments/rule.html",
+        {"rule": found, "progress": rule_progress([found.pk], persons=people_in_scope(request))[found.pk]},
     )

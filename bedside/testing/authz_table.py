@@ -54,8 +54,7 @@ URLS: dict[str, Access] = {
     "today": Access(get=SIGNED_IN),
     "attestation": Access(get=SIGNED_IN, post=SIGNED_IN, obj="attestation", unscoped=True),
     "rules": Access(get=TEACHERS),
-    # Rules are organisational, not personal: any educator may read any rule's progress.
-    "rule": Access(get=TEACHERS, obj="rule", unscoped=True),
+    "rule": Access(get=TEACHERS, obj="rule"),
     "attestation-required-new": Access(get=TEACHERS, post=TEACHERS),
     "my-transcript": Access(get=SIGNED_IN),
     "my-transcript-csv": Access(get=SIGNED_IN),

@@ -80,3 +80,22 @@ def test_learners_and_managers_cannot_make_rules(make_person, client):
         client.force_login(person)
         assert client.get(reverse("rules")).status_code == 403
         assert client.post(reverse("attestation-required-new"), FORM).status_code == 403
+
+
+def test_educators_see_only_rules_of_their_units_and_counts_of_their_people(
+    educator_world, make_attestation, make_rule, client
+):
+    from bedside.assignments.services import rule_apply
+
+    item = make_attestation("Shared policy").item
+    both = make_rule(item=item, units=[educator_world["mine"], educator_world["theirs"]], name="Both units")
+    other = make_rule(
+        item=make_attestation("Burns only").item, units=[educator_world["theirs"]], name="Burns only"
+    )
+    rule_apply(rule=both)
+    rule_apply(rule=other)
+    client.force_login(educator_world["educator"])
+    listing = client.get(reverse("rules")).content.decode()
+    assert "Both units" in listing and "Burns only" not in listing
+    assert "0 of 3" in listing  # the other unit's nurse is not counted
+    assert client.get(reverse("rule", args=[other.pk])).status_code == 404

@@ -74,8 +74,10 @@ def world(make_person, make_attestation, make_rule):
     }
     person_in, person_out = make_person(unit=unit_in), make_person(unit=unit_out)
     item = make_attestation().item
-    rule = make_rule(item=item, units=[unit_in, unit_out])
+    rule = make_rule(item=item, units=[unit_in])
+    rule_out = make_rule(item=item, units=[unit_out])
     rule_apply(rule=rule)
+    rule_apply(rule=rule_out)
     from bedside.assignments.models import Assignment
     from bedside.assignments.services import learning_completed
     from bedside.records.models import Verb
@@ -104,7 +106,7 @@ def world(make_person, make_attestation, make_rule):
         ),
         "record": (str(record_in.pk), str(record_out.pk)),
         "shift": (shift_in.pk, shift_out.pk),
-        "rule": (rule.pk, rule.pk),
+        "rule": (rule.pk, rule_out.pk),
     }
     return {"actors": actors, "objects": objects}
 
