@@ -2,11 +2,11 @@ from django.contrib import admin
 
 from bedside.assignments.models import Assignment, AssignmentRule
 from bedside.assignments.services import rule_apply
-from bedside.web.admin import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
 
 
 @admin.register(AssignmentRule)
-class AssignmentRuleAdmin(admin.ModelAdmin):
+class AssignmentRuleAdmin(AuditedAdmin):
     list_display = ["name", "item", "audience", "recurrence", "due_days", "active"]
     list_filter = ["recurrence", "active"]
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bedside.audit.models import AuditEntry
-from bedside.web.admin import ReadOnlyAdmin
+from bedside.people.admin_base import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bedside.jobs.models import ScheduledRun
-from bedside.web.admin import ReadOnlyAdmin
+from bedside.people.admin_base import ReadOnlyAdmin
 
 
 @admin.register(ScheduledRun)

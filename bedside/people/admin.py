@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
 from bedside.people.models import (
     Audience,
     Department,
@@ -15,14 +16,13 @@ from bedside.people.models import (
     Unit,
     UnitTag,
 )
-from bedside.web.admin import ReadOnlyAdmin
 
 for model in (System, Site, Department, UnitTag, JobRole):
-    admin.site.register(model)
+    admin.site.register(model, AuditedAdmin)
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AuditedAdmin):
     list_display = ["name", "code", "kind", "beds", "site"]
     list_filter = ["site", "kind"]
     search_fields = ["name", "code"]
@@ -49,20 +49,20 @@ class ShiftAdmin(ReadOnlyAdmin):
 
 
 @admin.register(StaffingMinimum)
-class StaffingMinimumAdmin(admin.ModelAdmin):
+class StaffingMinimumAdmin(AuditedAdmin):
     list_display = ["unit", "job_role", "weekday", "start_time", "end_time", "minimum"]
     list_filter = ["unit__site"]
 
 
 @admin.register(Grant)
-class GrantAdmin(admin.ModelAdmin):
+class GrantAdmin(AuditedAdmin):
     list_display = ["person", "capability", "scope_kind", "scope_id", "granted_at"]
     list_filter = ["capability", "scope_kind"]
     raw_id_fields = ["person", "granted_by"]
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
+class AudienceAdmin(AuditedAdmin):
     filter_horizontal = ["job_roles", "units", "unit_tags", "sites", "departments"]
     raw_id_fields = ["include_persons", "exclude_persons"]
 

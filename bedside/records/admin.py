@@ -1,11 +1,11 @@
 from django.contrib import admin
 
+from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
 from bedside.records.models import ItemVersion, LearningItem, Record
-from bedside.web.admin import ReadOnlyAdmin
 
 
 @admin.register(LearningItem)
-class LearningItemAdmin(admin.ModelAdmin):
+class LearningItemAdmin(AuditedAdmin):
     list_display = ["title", "kind", "minutes", "active"]
     list_filter = ["kind", "active"]
     search_fields = ["title"]
