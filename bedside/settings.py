@@ -5,6 +5,7 @@ sets DEBUG=false, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+import zoneinfo
 from pathlib import Path
 
 import dj_database_url
@@ -210,7 +211,8 @@ TASKS = {
 }
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# Stored in UTC (USE_TZ); "today" and the display default are the hospital's own day.
+TIME_ZONE = os.environ.get("BEDSIDE_TIME_ZONE", "America/New_York")
 USE_I18N = False
 USE_TZ = True
 
@@ -229,9 +231,16 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
-BEDSIDE_TIME_ZONE = os.environ.get("BEDSIDE_TIME_ZONE", "America/New_York")
+BEDSIDE_TIME_ZONE = TIME_ZONE
+try:
+    zoneinfo.ZoneInfo(BEDSIDE_TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    raise ImproperlyConfigured(f"BEDSIDE_TIME_ZONE {BEDSIDE_TIME_ZONE!r} is not a time zone name") from exc
 BEDSIDE_SYSTEM_NAME = os.environ.get("BEDSIDE_SYSTEM_NAME", "Bedside")
-REMINDER_DAYS_BEFORE_DUE = [int(d) for d in env_list("REMINDER_DAYS_BEFORE_DUE", "7,1")]
+try:
+    REMINDER_DAYS_BEFORE_DUE = sorted({int(d) for d in env_list("REMINDER_DAYS_BEFORE_DUE", "7,1")})
+except ValueError as exc:
+    raise ImproperlyConfigured("REMINDER_DAYS_BEFORE_DUE must be whole numbers of days, e.g. 7,1") from exc
 
 LOGGING = {
     "version": 1,

@@ -49,7 +49,6 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
             due_at__gt=now,
             due_at__lte=now + dt.timedelta(days=leads[-1]),
         )
-        .exclude(covered_until__gt=now)
         .exclude(person__email__isnull=True)
         .select_related("person", "item")
         .order_by("person_id", "due_at")

@@ -19,6 +19,7 @@ from bedside.assignments.cycles import (
     current_window,
     end_of_day,
     first_due,
+    system_tz,
     valid_until,
 )
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, Recurrence
@@ -244,7 +245,7 @@ def rule_apply(
         window = current_window(rule, on)
         due_at = end_of_day(window.closes)
         planned = [Planned(pid, window.cycle, due_at) for pid, _ in members]
-        opens = dt.datetime.combine(window.opens, dt.time(), tzinfo=dt.UTC)
+        opens = dt.datetime.combine(window.opens, dt.time(), tzinfo=system_tz())
         return _insert_requirements(item=rule.item, planned=planned, satisfied_since=opens, **common)
 
     if rule.recurrence == Recurrence.NONE:

@@ -15,7 +15,7 @@ MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
 
 class RequiredAttestationForm(AccessibleForm):
     title = forms.CharField(
-        label="Title", max_length=300, help_text="For example: Restraint and seclusion policy"
+        label="Title", max_length=200, help_text="For example: Restraint and seclusion policy"
     )
     statement = forms.CharField(
         label="What people attest to",

@@ -58,7 +58,7 @@ def attestation_required_new(request: HttpRequest) -> HttpResponse:
                 terms=form.rule_terms(),
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, exc.messages)
         else:
             messages.success(request, f"Saved. “{rule.item.title}” is being assigned now.")
             return redirect("rule", rule.pk)

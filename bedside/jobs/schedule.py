@@ -8,21 +8,28 @@ the claimant enqueues. A restart or a second scheduler finds the row and skips.
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bedside.jobs.models import ScheduledRun
 
 
+def _local(now: dt.datetime) -> dt.datetime:
+    return now.astimezone(zoneinfo.ZoneInfo(settings.BEDSIDE_TIME_ZONE))
+
+
 def hourly(now: dt.datetime) -> str:
-    return now.strftime("%Y-%m-%dT%H")
+    return _local(now).strftime("%Y-%m-%dT%H%z")
 
 
 def daily(now: dt.datetime) -> str:
-    return now.strftime("%Y-%m-%d")
+    """A day as the hospital counts it, so daily jobs run after local midnight, not UTC's."""
+    return _local(now).strftime("%Y-%m-%d")
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,11 @@ def tick(now: dt.datetime | None = None) -> list[str]:
     started = []
     for job in periodic_jobs():
         period = job.period(now)
-        if claim(job.name, period):
+        # Claim and enqueue commit together: a failed enqueue leaves the period unclaimed for the next tick.
+        with transaction.atomic():
+            if not claim(job.name, period):
+                continue
             result = import_string(job.task_path).enqueue()
             ScheduledRun.objects.filter(job=job.name, period=period).update(task_id=str(result.id))
-            started.append(job.name)
+        started.append(job.name)
     return started

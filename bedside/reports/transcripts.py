@@ -1,6 +1,6 @@
 """Transcripts: a person's requirements and learning record, for them and for those who oversee them."""
 
-import csv
+import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +12,7 @@ from bedside.assignments.queries import STATUS_LABELS, required, with_status
 from bedside.people import access
 from bedside.people.models import Person, active_jobs
 from bedside.records.queries import transcript
+from bedside.web.exports import csv_response
 from bedside.web.humanize import local
 
 
@@ -49,41 +50,24 @@ def person_transcript(request: HttpRequest, person_id: int | None = None) -> Htt
 @require_GET
 def person_transcript_csv(request: HttpRequest, person_id: int | None = None) -> HttpResponse:
     subject = _subject(request, person_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = (subject.employee_id or f"person-{subject.pk}").replace('"', "")
-    response["Content-Disposition"] = f'attachment; filename="transcript-{name}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
+    name = re.sub(r"[^A-Za-z0-9_-]", "", subject.employee_id or "") or f"person-{subject.pk}"
+    header = ["record_id", "date", "item", "kind", "version", "verb", "score", "credit", "credit_type",
+              "valid_until", "source", "evidence"]  # fmt: skip
+    rows = (
         [
-            "record_id",
-            "date",
-            "item",
-            "kind",
-            "version",
-            "verb",
-            "score",
-            "credit",
-            "credit_type",
-            "valid_until",
-            "source",
-            "evidence",
-        ]
+            r.pk,
+            local(r.at).isoformat(timespec="minutes"),
+            r.item.title,
+            r.item.kind,
+            r.version.label if r.version else "",
+            r.verb,
+            r.score or "",
+            r.credit_amount or "",
+            r.credit_type,
+            local(r.valid_until).date().isoformat() if r.valid_until else "",
+            r.source_kind,
+            r.evidence,
+        ]  # fmt: skip
+        for r in transcript(subject).iterator(chunk_size=2000)
     )
-    for r in transcript(subject).iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                r.pk,
-                local(r.at).isoformat(timespec="minutes"),
-                r.item.title,
-                r.item.kind,
-                r.version.label if r.version else "",
-                r.verb,
-                r.score or "",
-                r.credit_amount or "",
-                r.credit_type,
-                local(r.valid_until).date().isoformat() if r.valid_until else "",
-                r.source_kind,
-                r.evidence,
-            ]
-        )
-    return response
+    return csv_response(f"transcript-{name}", header, rows)

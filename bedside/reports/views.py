@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
 
 from bedside.people import access
 from bedside.people.models import Site, Unit
 from bedside.reports.queries import compliance_by_unit_role, roll_up, total, unit_detail, unit_people
+from bedside.web.exports import csv_response, xlsx_response
 from bedside.web.humanize import day
 
 STATUS_TEXT = {"satisfied": "Done", "due": "Due", "overdue": "Overdue"}
@@ -30,7 +27,7 @@ def _site_filter(request: HttpRequest, units) -> Site | None:
     raw = request.GET.get("site")
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404
     site = get_object_or_404(Site, pk=int(raw))
     if not units.filter(site=site).exists():
@@ -128,24 +125,7 @@ def compliance_unit_export(request: HttpRequest, unit_id: int, fmt: str) -> Http
 
 def _export(fmt: str, name: str, header: list[str], data: list[list]) -> HttpResponse:
     if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(header)
-        writer.writerows(data)
-        return response
+        return csv_response(name, header, data)
     if fmt == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("Compliance")
-        sheet.append(header)
-        for row in data:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return xlsx_response(name, header, data, sheet_title="Compliance")
     raise Http404

@@ -20,7 +20,7 @@ def today(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     shifts = (
         Shift.objects.filter(person=person, status=ShiftStatus.SCHEDULED, end__gt=now)
-        .select_related("unit", "job_role")
+        .select_related("unit__site", "job_role")
         .order_by("start")[:5]
     )
     return render(request, "web/today.html", {"sections": assemble(person), "shifts": shifts, "now": now})

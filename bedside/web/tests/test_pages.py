@@ -128,3 +128,25 @@ def test_responses_carry_a_request_id_and_a_strict_csp(client):
     assert response["X-Request-ID"] == "abc-123"
     policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe" not in policy
+
+
+def test_exports_neutralise_formulas_and_control_characters(unit_with_rules, make_person, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    nurse = unit_with_rules["nurses"][0]
+    type(nurse).objects.filter(pk=nurse.pk).update(last_name="=HYPERLINK(\"x\")\x07")
+    manager = make_person(role=None, grants=[(Capability.MANAGE, unit_with_rules["unit"])])
+    client.force_login(manager)
+    url = reverse("compliance-unit-export", args=[unit_with_rules["unit"].pk, "xlsx"])
+    book = load_workbook(io.BytesIO(client.get(url).content))
+    names = [row[1] for row in book.active.values]
+    assert "'=HYPERLINK(\"x\")" in names
+    csv_text = client.get(reverse("compliance-unit-export", args=[unit_with_rules["unit"].pk, "csv"])).content
+    assert b"'=HYPERLINK" in csv_text
+
+
+def test_odd_site_parameter_is_a_404_not_a_500(unit_with_rules, make_person, client):
+    client.force_login(make_person(role=None, grants=[(Capability.MANAGE, unit_with_rules["unit"])]))
+    assert client.get(reverse("compliance") + "?site=%C2%B2").status_code == 404
