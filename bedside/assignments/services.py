@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bedside.assignments.cycles import (
@@ -112,13 +113,15 @@ def _insert_requirements(
     if not planned:
         return 0
     existing: set[tuple[int, str]] = set()
+    withdrawn: dict[tuple[int, str], int] = {}
     cycles = sorted({p.cycle for p in planned})
     for chunk in _chunks([p.person_id for p in planned]):
-        existing.update(
-            Assignment.objects.filter(item=item, cycle__in=cycles, person_id__in=chunk).values_list(
-                "person_id", "cycle"
-            )
-        )
+        rows_now = Assignment.objects.filter(item=item, cycle__in=cycles, person_id__in=chunk)
+        for pk, pid, cycle, reason in rows_now.values_list("pk", "person_id", "cycle", "closed_reason"):
+            if reason in WITHDRAWN:
+                withdrawn[(pid, cycle)] = pk
+            else:
+                existing.add((pid, cycle))
     todo = [p for p in planned if (p.person_id, p.cycle) not in existing]
     if not todo:
         return 0
@@ -128,6 +131,12 @@ def _insert_requirements(
         else _latest_completions(item, [p.person_id for p in todo], satisfied_since)
     )
     grace = dt.timedelta(days=grace_days)
+    expiry = _expiry(rule)
+    returning = [p for p in todo if (p.person_id, p.cycle) in withdrawn]
+    todo = [p for p in todo if (p.person_id, p.cycle) not in withdrawn]
+    reopened = _reopen(
+        returning, withdrawn, done_before, expiry, grace, rule, source_kind, source_ref, actor, now
+    )
     rows = []
     for p in todo:
         prior = done_before.get(p.person_id)
@@ -142,14 +151,14 @@ def _insert_requirements(
                 now,
                 p.due_at,
                 p.due_at + grace,
-                p.covered_until,
+                expiry(prior) if prior else p.covered_until,
                 now if prior else None,
                 ClosedReason.COMPLETED if prior else ClosedReason.OPEN,
                 prior.pk if prior else None,
                 True,
             )
         )
-    created = _insert_new(rows, item=item, cycles=cycles, now=now)
+    created = _insert_new(rows, item=item, cycles=cycles, now=now) if rows else []
     # The newest cycle is the current one: earlier cycles step back, and any still open are superseded.
     for cycle in cycles:
         if not Assignment.objects.filter(item=item, current=True).exclude(cycle=cycle).exists():
@@ -159,8 +168,17 @@ def _insert_requirements(
             older = Assignment.objects.filter(item=item, person_id__in=chunk, current=True).exclude(
                 cycle=cycle
             )
-            older.filter(closed_at__isnull=True).update(closed_at=now, closed_reason=ClosedReason.SUPERSEDED)
+            still_open = list(older.filter(closed_at__isnull=True).values_list("pk", flat=True))
+            Assignment.objects.filter(pk__in=still_open).update(
+                closed_at=now, closed_reason=ClosedReason.SUPERSEDED
+            )
             older.update(current=False)
+            audit_bulk(
+                actor=actor,
+                action="assignment.close.superseded",
+                model=Assignment,
+                targets=((pk, {"reason": "superseded", "by_cycle": cycle}) for pk in still_open),
+            )
     audit_bulk(
         actor=actor,
         action="assignment.create",
@@ -170,7 +188,60 @@ def _insert_requirements(
             for pk, pid, cycle in created
         ),
     )
-    return len(created)
+    return len(created) + reopened
+
+
+WITHDRAWN = (ClosedReason.NO_LONGER_REQUIRED, ClosedReason.TERMINATED)
+
+
+def _expiry(rule: AssignmentRule | None):
+    """How long a completion made before the requirement existed covers it (interval rules)."""
+
+    def expires(record: Record) -> dt.datetime | None:
+        if record.valid_until is not None:
+            return record.valid_until
+        if rule is not None and rule.recurrence == Recurrence.INTERVAL:
+            return add_months(record.at, rule.interval_months)
+        return None
+
+    return expires
+
+
+def _reopen(
+    returning, withdrawn, done_before, expiry, grace, rule, source_kind, source_ref, actor, now
+) -> int:
+    """A person back in the audience (rehired, transferred back): their withdrawn requirement opens again."""
+    if not returning:
+        return 0
+    rows = []
+    for p in returning:
+        prior = done_before.get(p.person_id)
+        rows.append(
+            Assignment(
+                pk=withdrawn[(p.person_id, p.cycle)],
+                rule=rule,
+                source_kind=source_kind,
+                source_ref=source_ref,
+                assigned_at=now,
+                due_at=p.due_at,
+                overdue_at=p.due_at + grace,
+                covered_until=expiry(prior) if prior else p.covered_until,
+                closed_at=now if prior else None,
+                closed_reason=ClosedReason.COMPLETED if prior else ClosedReason.OPEN,
+                record=prior,
+                current=True,
+            )
+        )
+    fields = ["rule", "source_kind", "source_ref", "assigned_at", "due_at", "overdue_at", "covered_until",
+              "closed_at", "closed_reason", "record", "current"]  # fmt: skip
+    Assignment.objects.bulk_update(rows, fields, batch_size=2000)
+    audit_bulk(
+        actor=actor,
+        action="assignment.reopen",
+        model=Assignment,
+        targets=((a.pk, {"reason": "back in the audience", "ref": source_ref}) for a in rows),
+    )
+    return len(rows)
 
 
 @transaction.atomic
@@ -258,28 +329,30 @@ def rule_apply(
     # Every N months: a first cycle for those who never had one, and the next cycle
     # for those whose completion enters its renewal window.
     member_ids = [pid for pid, _ in members]
-    seen: set[int] = set()
+    current_cycle: dict[int, tuple[str, str]] = {}
     renewals: list[Planned] = []
     horizon = now + dt.timedelta(days=rule.renewal_window_days)
     for chunk in _chunks(member_ids):
-        seen.update(
-            Assignment.objects.filter(item=rule.item, person_id__in=chunk).values_list("person_id", flat=True)
+        rows_now = Assignment.objects.filter(item=rule.item, person_id__in=chunk, current=True)
+        current_cycle.update(
+            (pid, (cycle, reason))
+            for pid, cycle, reason in rows_now.values_list("person_id", "cycle", "closed_reason")
         )
-        due_for_renewal = Assignment.objects.filter(
-            item=rule.item,
-            person_id__in=chunk,
-            current=True,
-            closed_reason=ClosedReason.COMPLETED,
-            record__valid_until__lte=horizon,
-        ).values_list("person_id", "cycle", "record__valid_until")
-        for pid, cycle, expires in due_for_renewal:
+        # Expiry is kept on the requirement; older rows only on their record.
+        due_for_renewal = rows_now.filter(closed_reason=ClosedReason.COMPLETED).filter(
+            Q(covered_until__lte=horizon) | Q(covered_until__isnull=True, record__valid_until__lte=horizon)
+        )
+        for pid, cycle, covered, valid in due_for_renewal.values_list(
+            "person_id", "cycle", "covered_until", "record__valid_until"
+        ):
+            expires = covered or valid
             number = int(cycle) + 1 if cycle.isdigit() else 2
             renewals.append(Planned(pid, str(number), expires, covered_until=expires))
-    first = [
-        Planned(pid, "1", end_of_day(first_due(rule, on=on, hire_date=hired)))
-        for pid, hired in members
-        if pid not in seen
-    ]
+    first = []
+    for pid, hired in members:
+        cycle, reason = current_cycle.get(pid, ("1", ""))
+        if pid not in current_cycle or reason in WITHDRAWN:  # never assigned, or back in the audience
+            first.append(Planned(pid, cycle, end_of_day(first_due(rule, on=on, hire_date=hired))))
     since = add_months(now, -rule.interval_months)
     created = _insert_requirements(item=rule.item, planned=first, satisfied_since=since, **common)
     created += _insert_requirements(item=rule.item, planned=renewals, **common)
@@ -413,8 +486,10 @@ def learning_completed(
         credit_type=credit_type,
     )
     if open_row is not None and completes:
+        # The requirement keeps its own expiry, which renewal reads.
+        expiry = {"covered_until": expires} if expires is not None else {}
         closed = Assignment.objects.filter(pk=open_row.pk, closed_at__isnull=True).update(
-            closed_at=at, closed_reason=ClosedReason.COMPLETED, record=record
+            closed_at=at, closed_reason=ClosedReason.COMPLETED, record=record, **expiry
         )
         if closed:
             audit(actor=by, action="assignment.complete", target=open_row, changes={"record": str(record.pk)})

@@ -172,3 +172,40 @@ def test_assignments_create_is_idempotent_and_prior_completion_counts(make_perso
     assert assignments_create(audience=audience, item=item, due=due, source="campaign", source_ref="c1") == 2
     assert assignments_create(audience=audience, item=item, due=due, source="campaign", source_ref="c1") == 0
     assert Assignment.objects.filter(person=nurses[0]).get().source_kind == "campaign"
+
+
+def test_a_person_transferred_back_is_required_again(make_person, make_attestation, make_rule):
+    icu, floor = f.UnitFactory(), f.UnitFactory()
+    nurse = make_person(unit=icu)
+    item = make_attestation().item
+    rule = make_rule(item=item, units=[icu])
+    rule_apply(rule=rule)
+    Job.objects.filter(person=nurse).update(unit=floor)
+    roster_reapply(person_ids=[nurse.pk])
+    assert Assignment.objects.get().closed_reason == ClosedReason.NO_LONGER_REQUIRED
+
+    Job.objects.filter(person=nurse).update(unit=icu)
+    result = roster_reapply(person_ids=[nurse.pk])
+    back = Assignment.objects.get()
+    assert result["created"] == 1 and back.closed_at is None and back.current
+    assert AuditEntry.objects.filter(action="assignment.reopen", target_id=str(back.pk)).exists()
+
+
+def test_a_completion_made_before_an_interval_rule_still_comes_up_for_renewal(
+    make_person, make_attestation, make_rule
+):
+    from bedside.records.services import record_add
+
+    icu = f.UnitFactory()
+    nurse = make_person(unit=icu)
+    item = make_attestation().item
+    with time_machine.travel(dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC), tick=False):
+        record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+        rule = make_rule(item=item, units=[icu], recurrence="interval", interval_months=12)
+        rule_apply(rule=rule)
+        first = Assignment.objects.get()
+        assert first.closed_reason == ClosedReason.COMPLETED
+        assert first.covered_until == dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)
+    with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
+        assert rule_apply(rule=rule) == 1
+    assert Assignment.objects.get(cycle="2").due_at == first.covered_until
