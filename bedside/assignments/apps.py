@@ -6,9 +6,10 @@ class AssignmentsConfig(AppConfig):
     label = "assignments"
 
     def ready(self) -> None:
-        from bedside.assignments.services import roster_reapply
+        from bedside.assignments.services import requirement_follow_correction, roster_reapply
         from bedside.assignments.today import due_cards
         from bedside.people.hooks import on_roster_change
+        from bedside.records.hooks import on_correction
         from bedside.web.today import Section, register_section
 
         register_section(
@@ -22,3 +23,5 @@ class AssignmentsConfig(AppConfig):
         )
         # New hires get their training, transfers and leavers have theirs closed or changed.
         on_roster_change(roster_reapply)
+        # A voided completion reopens the requirement it had closed.
+        on_correction(requirement_follow_correction)

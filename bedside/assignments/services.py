@@ -494,3 +494,28 @@ def learning_completed(
         if closed:
             audit(actor=by, action="assignment.complete", target=open_row, changes={"record": str(record.pk)})
     return record
+
+
+def requirement_follow_correction(*, old: Record, new: Record) -> None:
+    """A corrected record: the requirement it closed follows the correction, or opens again if voided."""
+    rows = list(Assignment.objects.filter(record=old).select_related("item"))
+    for row in rows:
+        completes = new.verb in get_kind(row.item.kind).completing_verbs
+        if completes:
+            Assignment.objects.filter(pk=row.pk).update(record=new)
+            audit(
+                actor=new.recorded_by,
+                action="assignment.record_corrected",
+                target=row,
+                changes={"record": str(new.pk)},
+            )
+        else:
+            Assignment.objects.filter(pk=row.pk).update(
+                closed_at=None, closed_reason=ClosedReason.OPEN, record=None
+            )
+            audit(
+                actor=new.recorded_by,
+                action="assignment.reopen",
+                target=row,
+                changes={"reason": f"record {old.pk} {new.verb}: {new.correction_reason}"},
+            )

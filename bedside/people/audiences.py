@@ -40,9 +40,10 @@ def audience_members(audience: Audience, *, on: dt.date | None = None) -> QueryS
     matching_jobs = active_jobs(on).filter(_job_filter(audience)).values("person_id")
     include_ids = list(audience.include_persons.values_list("pk", flat=True))
     exclude_ids = list(audience.exclude_persons.values_list("pk", flat=True))
-    in_audience = Q(pk__in=matching_jobs)
-    if include_ids:
-        in_audience |= Q(pk__in=include_ids)
+    if include_ids and not _job_filter(audience):
+        in_audience = Q(pk__in=include_ids)  # a list of named people, not "everyone plus them"
+    else:
+        in_audience = Q(pk__in=matching_jobs) | Q(pk__in=include_ids)
     members = Person.objects.exclude(status=PersonStatus.TERMINATED).filter(in_audience)
     if exclude_ids:
         members = members.exclude(pk__in=exclude_ids)
@@ -66,6 +67,8 @@ def _holds(audience: Audience, person: Person, jobs: list[Job]) -> bool:
         return False
     if any(p.pk == person.pk for p in audience.include_persons.all()):
         return True
+    if not _has_dimensions(audience) and audience.include_persons.all():
+        return False  # only the named people
     roles = {r.pk for r in audience.job_roles.all()}
     units = {u.pk for u in audience.units.all()}
     tags = {t.pk for t in audience.unit_tags.all()}
@@ -88,3 +91,10 @@ def _holds(audience: Audience, person: Person, jobs: list[Job]) -> bool:
             continue
         return True
     return False
+
+
+def _has_dimensions(audience: Audience) -> bool:
+    return bool(
+        audience.job_roles.all() or audience.units.all() or audience.unit_kinds or audience.unit_tags.all()
+        or audience.sites.all() or audience.departments.all()
+    )  # fmt: skip

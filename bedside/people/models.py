@@ -323,7 +323,8 @@ class Audience(models.Model):
     """Who something is for: job roles x units x unit kinds x tags x sites x departments.
 
     Within a dimension any value matches; across dimensions all must match; an
-    empty dimension matches everyone. Included persons are added, excluded removed.
+    empty dimension matches everyone. Included persons are added, excluded removed; an
+    audience of included persons and no dimension is just those persons.
     """
 
     name = models.CharField(max_length=200)

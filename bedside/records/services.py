@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.people.models import Person
+from bedside.records.hooks import record_corrected
 from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind, Verb
 
 
@@ -99,4 +100,5 @@ def record_correct(
         target=new,
         changes={"supersedes": str(record.pk), "reason": reason},
     )
+    record_corrected(old=record, new=new)
     return new

@@ -209,3 +209,18 @@ def test_a_completion_made_before_an_interval_rule_still_comes_up_for_renewal(
     with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
         assert rule_apply(rule=rule) == 1
     assert Assignment.objects.get(cycle="2").due_at == first.covered_until
+
+
+def test_voiding_the_completion_reopens_the_requirement(make_person, make_attestation, make_rule):
+    from bedside.records.services import record_correct
+
+    icu = f.UnitFactory()
+    nurse, educator = make_person(unit=icu), make_person(role=None)
+    item = make_attestation().item
+    rule_apply(rule=make_rule(item=item, units=[icu]))
+    record = learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    fixed = record_correct(record=record, by=educator, reason="Wrong time", verb=Verb.ACKNOWLEDGED)
+    assert Assignment.objects.get().record_id == fixed.pk
+    record_correct(record=fixed, by=educator, reason="Attested for someone else", void=True)
+    reopened = Assignment.objects.get()
+    assert reopened.closed_at is None and reopened.record_id is None

@@ -77,3 +77,11 @@ def test_email_is_unique_case_insensitively_and_absent_ids_are_null(db):
     first = Person.objects.create_user(email=None, first_name="A", last_name="B")
     second = Person.objects.create_user(email=None, first_name="C", last_name="D")
     assert first.email is None and second.email is None and first.employee_id is None
+
+
+def test_an_audience_of_named_people_is_just_them(make_person):
+    named, other = make_person(), make_person()
+    audience = f.AudienceFactory()
+    audience.include_persons.add(named)
+    assert list(audience.members()) == [named]
+    assert audiences_of(other) == [] and audiences_of(named) == [audience]
