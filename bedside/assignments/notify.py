@@ -7,11 +7,13 @@ A `Reminder` row is claimed before the mail goes out: the unique key on
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
+from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bedside.assignments.models import Assignment, Reminder
@@ -19,21 +21,50 @@ from bedside.assignments.queries import overdue_q
 from bedside.people.models import Capability, Grant, Person, ScopeKind, active_jobs
 from bedside.web.humanize import day
 
+log = logging.getLogger(__name__)
+
 
 def _claim(pairs: list[tuple[int, str]]) -> set[int]:
-    """Insert Reminder rows; return the assignment ids this caller claimed (not claimed before)."""
+    """Insert Reminder rows; the assignment ids of those this caller inserted (another caller's are skipped).
+
+    One savepoint a row tells, on both databases, exactly which inserts won.
+    """
     if not pairs:
         return set()
-    ids = [pk for pk, _ in pairs]
-    kinds = {kind for _, kind in pairs}
     before = set(
-        Reminder.objects.filter(assignment_id__in=ids, kind__in=kinds).values_list("assignment_id", "kind")
+        Reminder.objects.filter(
+            assignment_id__in=[pk for pk, _ in pairs], kind__in={kind for _, kind in pairs}
+        ).values_list("assignment_id", "kind")
     )
-    fresh = [(pk, kind) for pk, kind in pairs if (pk, kind) not in before]
-    Reminder.objects.bulk_create(
-        [Reminder(assignment_id=pk, kind=kind) for pk, kind in fresh], ignore_conflicts=True
-    )
-    return {pk for pk, _ in fresh}
+    won: set[int] = set()
+    for pk, kind in pairs:
+        if (pk, kind) in before:
+            continue
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(assignment_id=pk, kind=kind)
+        except IntegrityError:
+            continue
+        won.add(pk)
+    return won
+
+
+def _claim_and_send(claims: list[tuple[int, str]], compose) -> bool:
+    """Claim, then mail what was claimed, as one: a failed mail rolls its claims back for the next run.
+
+    `compose(won_assignment_ids)` returns (recipient, subject, message).
+    """
+    try:
+        with transaction.atomic():
+            won = _claim(claims)
+            if not won:
+                return False
+            recipient, subject, message = compose(won)
+            send_mail(subject=subject, message=message, from_email=None, recipient_list=[recipient])
+    except (OSError, SMTPException):
+        log.exception("a reminder was not sent; the next run tries again")
+        return False
+    return True
 
 
 def send_due_reminders(now: dt.datetime | None = None) -> int:
@@ -53,25 +84,30 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
         .select_related("person", "item")
         .order_by("person_id", "due_at")
     )
-    pairs = [
-        (a.pk, f"due-{lead}") for a in rows for lead in leads if a.due_at <= now + dt.timedelta(days=lead)
-    ]
-    with transaction.atomic():
-        claimed = _claim(pairs)
     by_person: dict[int, list[Assignment]] = defaultdict(list)
     for a in rows:
-        if a.pk in claimed:
-            by_person[a.person_id].append(a)
+        by_person[a.person_id].append(a)
+    sent = 0
     for items in by_person.values():
         person = items[0].person
-        lines = "\n".join(f"- {a.item.title} (due {day(a.due_at)})" for a in items)
-        send_mail(
-            subject=f"Due soon: {len(items)} item{'s' if len(items) > 1 else ''} in Bedside",
-            message=f"Hello {person.first_name},\n\nThese are due soon:\n{lines}\n\nOpen Today in Bedside to clear them.",
-            from_email=None,
-            recipient_list=[person.email],
-        )
-    return len(by_person)
+        claims = [
+            (a.pk, f"due-{lead}")
+            for a in items
+            for lead in leads
+            if a.due_at <= now + dt.timedelta(days=lead)
+        ]
+
+        def compose(won: set[int], person=person, items=items):
+            fresh = [a for a in items if a.pk in won]
+            lines = "\n".join(f"- {a.item.title} (due {day(a.due_at)})" for a in fresh)
+            return (
+                person.email,
+                f"Due soon: {len(fresh)} item{'s' if len(fresh) > 1 else ''} in Bedside",
+                f"Hello {person.first_name},\n\nThese are due soon:\n{lines}\n\nOpen Today in Bedside to clear them.",
+            )
+
+        sent += _claim_and_send(claims, compose)
+    return sent
 
 
 def managers_of(unit_ids: set[int]) -> dict[int, set[int]]:
@@ -101,14 +137,12 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
         .select_related("person", "item")
         .order_by("person_id", "due_at")
     )
-    with transaction.atomic():
-        claimed = _claim([(a.pk, "escalation") for a in rows])
-    rows = [a for a in rows if a.pk in claimed]
     if not rows:
         return 0
     unit_of = dict(
-        active_jobs(now.date())
+        active_jobs(timezone.localdate(now))
         .filter(person_id__in={a.person_id for a in rows}, primary=True)
+        .order_by("person_id", "start_date")  # dict() keeps the last: the newest primary job
         .values_list("person_id", "unit_id")
     )
     managers = managers_of(set(unit_of.values()))
@@ -122,12 +156,18 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
         manager = people[manager_id]
         if not manager.email:
             continue
-        lines = "\n".join(f"- {a.person.full_name}: {a.item.title} (was due {day(a.due_at)})" for a in items)
-        send_mail(
-            subject=f"Overdue training on your units: {len(items)}",
-            message=f"Hello {manager.first_name},\n\nThese requirements are now overdue:\n{lines}\n",
-            from_email=None,
-            recipient_list=[manager.email],
-        )
-        sent += 1
+
+        def compose(won: set[int], manager=manager, items=items):
+            fresh = [a for a in items if a.pk in won]
+            lines = "\n".join(
+                f"- {a.person.full_name}: {a.item.title} (was due {day(a.due_at)})" for a in fresh
+            )
+            return (
+                manager.email,
+                f"Overdue training on your units: {len(fresh)}",
+                f"Hello {manager.first_name},\n\nThese requirements are now overdue:\n{lines}\n",
+            )
+
+        # Each manager hears of each overdue requirement once.
+        sent += _claim_and_send([(a.pk, f"escalation-{manager_id}") for a in items], compose)
     return sent

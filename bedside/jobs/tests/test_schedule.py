@@ -62,3 +62,28 @@ def test_overdue_escalates_to_the_unit_manager_once(due_and_overdue):
     assert escalate_overdue() == 0
     assert mail.outbox[0].to == ["manager@example.org"]
     assert nurse.full_name in mail.outbox[0].body and "Late" in mail.outbox[0].body
+
+
+def test_a_failed_mail_is_tried_again_on_the_next_run(due_and_overdue, monkeypatch):
+    import smtplib
+
+    from bedside.assignments import notify
+
+    def broken(**kwargs):
+        raise smtplib.SMTPServerDisconnected("mail server went away")
+
+    monkeypatch.setattr(notify, "send_mail", broken)
+    assert send_due_reminders() == 0
+    monkeypatch.undo()
+    assert send_due_reminders() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_renewals_get_their_reminders(make_person, make_attestation, make_rule):
+    icu = f.UnitFactory()
+    make_person(unit=icu, email="rt@example.org")
+    item = make_attestation("BLS renewal").item
+    rule_apply(rule=make_rule(item=item, units=[icu]))
+    soon = timezone.now() + dt.timedelta(days=3)
+    Assignment.objects.update(due_at=soon, overdue_at=soon, covered_until=soon)
+    assert send_due_reminders() == 1 and "BLS renewal" in mail.outbox[0].body
