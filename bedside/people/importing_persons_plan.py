@@ -139,15 +139,20 @@ def _plan_new_person(
     )
     result.new_persons.append(person)
     for line, (start, end) in zip(entry.jobs, dates, strict=True):
-        job = Job(
-            unit_id=line.unit_id,
-            job_role_id=line.role_id,
-            fte=line.fte,
-            primary=line.primary,
-            start_date=start,
-            end_date=end,
-        )
-        result.new_jobs.append((job, person))
+        result.new_jobs.append((_new_job(line, start, end), person))
+
+
+def _new_job(line, start: dt.date, end: dt.date | None, person: Person | None = None) -> Job:
+    """A job from a file line; the person is set here or, for new persons, once they are saved."""
+    return Job(
+        person=person,
+        unit_id=line.unit_id,
+        job_role_id=line.role_id,
+        fte=line.fte,
+        primary=line.primary,
+        start_date=start,
+        end_date=end,
+    )
 
 
 def _plan_known_person(
@@ -179,17 +184,7 @@ def _plan_known_person(
             if end is not None and end < start:
                 errors.append(RowError(line.line, f"job_end {end} is before the job's start {start}."))
                 return
-            new_jobs.append(
-                Job(
-                    person=person,
-                    unit_id=line.unit_id,
-                    job_role_id=line.role_id,
-                    fte=line.fte,
-                    primary=line.primary,
-                    start_date=start,
-                    end_date=end,
-                )
-            )
+            new_jobs.append(_new_job(line, start, end, person=person))
             continue
         used.add(job.pk)
         start = line.job_start or job.start_date

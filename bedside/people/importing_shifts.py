@@ -140,18 +140,8 @@ def check_rows(
             problems.append("employee_id is empty.")
         elif person_id is None:
             problems.append(f"employee_id “{employee_id}” is not a person in Bedside; import persons first.")
-        unit_code = text(v.get("unit_code", ""))
-        unit = units.get(unit_code) if unit_code else None
-        if not unit_code:
-            problems.append("unit_code is empty.")
-        elif unit is None:
-            problems.append(f"unit_code “{unit_code}” is not a unit in Bedside.")
-        role_code = text(v.get("job_role_code", ""))
-        role_id = roles.get(role_code) if role_code else None
-        if not role_code:
-            problems.append("job_role_code is empty.")
-        elif role_id is None:
-            problems.append(f"job_role_code “{role_code}” is not a job role in Bedside.")
+        unit = _known(v, "unit_code", units, "a unit", problems)
+        role_id = _known(v, "job_role_code", roles, "a job role", problems)
         tz = None
         if unit is not None:
             name = unit.site.time_zone
@@ -297,3 +287,15 @@ def apply(plan_: ShiftsPlan, *, actor: Person | None) -> set[int]:
         ),
     )
     return set()
+
+
+def _known(values: dict, column: str, table: dict, what: str, problems: list[str]):
+    """The row's code looked up in `table`; a missing or unknown code adds a problem and gives None."""
+    code = text(values.get(column, ""))
+    if not code:
+        problems.append(f"{column} is empty.")
+        return None
+    found = table.get(code)
+    if found is None:
+        problems.append(f"{column} “{code}” is not {what} in Bedside.")
+    return found
