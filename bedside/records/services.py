@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.people.models import Person
-from bedside.records.hooks import record_corrected
+from bedside.records.hooks import record_corrected, records_added
 from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind, Verb
 
 
@@ -58,6 +58,7 @@ def record_add(
         target=record,
         changes={"person": person.pk, "item": item.pk, "verb": verb},
     )
+    records_added(records=[record])
     return record
 
 
