@@ -85,3 +85,97 @@ def copy_new_rows(
         inserted = [tuple(r) for r in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {staging}")
     return inserted
+
+
+def _sqlite_converters(connection, model: type[models.Model], columns: Sequence[str]) -> list:
+    """One function per column turning a Python value into what SQLite stores, as the ORM would."""
+    ops = connection.ops
+    converters = []
+    for name in columns:
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            field = field.target_field
+        internal = field.get_internal_type()
+        if internal == "DateTimeField":
+            memo: dict = {}
+
+            def datetime_value(value, memo=memo):
+                if value is None:
+                    return None
+                found = memo.get(value)
+                if found is None:
+                    found = memo[value] = ops.adapt_datetimefield_value(value)
+                return found
+
+            converters.append(datetime_value)
+        elif internal == "DateField":
+            converters.append(ops.adapt_datefield_value)
+        elif internal == "DecimalField":
+            converters.append(lambda v: None if v is None else str(v))
+        elif isinstance(field, models.JSONField):
+            encoder = field.encoder
+            converters.append(lambda v, encoder=encoder: json.dumps(v, cls=encoder))
+        elif internal == "UUIDField":
+            converters.append(lambda v: None if v is None else v.hex)
+        else:
+            converters.append(None)
+    return converters
+
+
+def _sqlite_rows(converters: list, rows: Iterable[tuple]) -> Iterable[tuple]:
+    active = [(i, c) for i, c in enumerate(converters) if c is not None]
+    for row in rows:
+        values = list(row)
+        for i, convert in active:
+            values[i] = convert(values[i])
+        yield values
+
+
+def sqlite_insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple], *, using: str = "default"
+) -> int:
+    """executemany of plain tuples into the table: the ORM's per-object work costs more than SQLite's."""
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = _names(connection, model, columns)
+    marks = ", ".join("?" for _ in columns)
+    converters = _sqlite_converters(connection, model, columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        values = list(_sqlite_rows(converters, rows))
+        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+    return len(values)
+
+
+def insert_new_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    returning: Sequence[str],
+    using: str = "default",
+) -> list[tuple]:
+    """Insert the rows that break no unique constraint; `returning` of those inserted. PostgreSQL
+    through COPY (`copy_new_rows`), SQLite through a temporary table and one INSERT ... SELECT."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        return copy_new_rows(model, columns, rows, returning=returning, using=using)
+    table = connection.ops.quote_name(model._meta.db_table)
+    staging = connection.ops.quote_name(f"bulk_{model._meta.db_table}")
+    names = _names(connection, model, columns)
+    back = _names(connection, model, returning)
+    marks = ", ".join("?" for _ in columns)
+    converters = _sqlite_converters(connection, model, columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        raw.execute(f"DROP TABLE IF EXISTS temp.{staging}")
+        raw.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {names} FROM {table} WHERE 0")
+        raw.executemany(f"INSERT INTO {staging} ({names}) VALUES ({marks})", _sqlite_rows(converters, rows))
+        # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
+        raw.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} WHERE true"
+            f" ON CONFLICT DO NOTHING RETURNING {back}"
+        )
+        inserted = [tuple(r) for r in raw.fetchall()]
+        raw.execute(f"DROP TABLE temp.{staging}")
+    return inserted

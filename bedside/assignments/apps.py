@@ -6,10 +6,11 @@ class AssignmentsConfig(AppConfig):
     label = "assignments"
 
     def ready(self) -> None:
-        from bedside.assignments.services import requirement_follow_correction, roster_reapply
+        from bedside.assignments.closing import requirement_follow_correction, requirements_close_for
+        from bedside.assignments.services import roster_reapply
         from bedside.assignments.today import due_cards
         from bedside.people.hooks import on_roster_change
-        from bedside.records.hooks import on_correction
+        from bedside.records.hooks import on_correction, on_records_added
         from bedside.web.today import Section, register_section
 
         register_section(
@@ -23,5 +24,7 @@ class AssignmentsConfig(AppConfig):
         )
         # New hires get their training, transfers and leavers have theirs closed or changed.
         on_roster_change(roster_reapply)
-        # A voided completion reopens the requirement it had closed.
+        # Any completing record closes its open requirement, whoever writes it.
+        on_records_added(requirements_close_for)
+        # A corrected completion moves the coverage; a voided one reopens the requirement it had closed.
         on_correction(requirement_follow_correction)

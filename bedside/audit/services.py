@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from bedside.audit.context import current_origin
 from bedside.audit.models import AuditEntry
-from bedside.bulkcopy import copy_rows, copy_supported
+from bedside.bulkcopy import copy_rows, copy_supported, sqlite_insert_rows
 
 
 def _target_type(target: models.Model | type[models.Model]) -> str:
@@ -45,27 +45,16 @@ def audit_bulk(
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
     label = _target_type(model)
-    if copy_supported():
-        return copy_rows(
-            AuditEntry,
-            ("at", "actor_id", "action", "target_type", "target_id", "changes", "request_id", "origin"),
-            (
-                (now, actor_id, action, label, str(pk), changes, origin.request_id, origin.origin)
-                for pk, changes in targets
-            ),
-        )
-    entries = [
-        AuditEntry(
-            at=now,
-            actor_id=actor_id,
-            action=action,
-            target_type=label,
-            target_id=str(pk),
-            changes=changes,
-            request_id=origin.request_id,
-            origin=origin.origin,
-        )
+    columns = ("at", "actor_id", "action", "target_type", "target_id", "changes", "request_id", "origin")
+    rows = (
+        (now, actor_id, action, label, str(pk), changes, origin.request_id, origin.origin)
         for pk, changes in targets
-    ]
+    )
+    # Hundreds of thousands of lines after a large roster import: plain tuples, not model instances.
+    if copy_supported():
+        return copy_rows(AuditEntry, columns, rows)
+    if connection.vendor == "sqlite":
+        return sqlite_insert_rows(AuditEntry, columns, rows)
+    entries = [AuditEntry(**dict(zip(columns, row, strict=True))) for row in rows]
     AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
     return len(entries)

@@ -113,7 +113,7 @@ def compliance_unit_export(request: HttpRequest, unit_id: int, fmt: str) -> Http
             a.person.last_name,
             a.person.first_name,
             a.item.title,
-            a.cycle,
+            str(a.cycle),
             day(a.due_at),
             STATUS_TEXT[a.status],
             day(a.closed_at) if a.closed_reason == "completed" else "",
