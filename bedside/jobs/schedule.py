@@ -41,6 +41,7 @@ class PeriodicJob:
 
 def periodic_jobs() -> list[PeriodicJob]:
     return [
+        PeriodicJob("assignments.rules_reconcile_all", daily, "bedside.assignments.tasks.reconcile_rules"),
         PeriodicJob("assignments.rules_apply_all", daily, "bedside.assignments.tasks.apply_rules"),
         PeriodicJob("assignments.send_reminders", hourly, "bedside.assignments.tasks.send_reminders"),
         PeriodicJob("assignments.escalate_overdue", daily, "bedside.assignments.tasks.escalate_overdue"),
