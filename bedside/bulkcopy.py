@@ -1,14 +1,17 @@
-"""Bulk inserts through PostgreSQL COPY, for the few writes that insert tens of thousands of rows.
+"""Bulk writes for the few that insert tens of thousands of rows: COPY on PostgreSQL, executemany
+of plain tuples on SQLite, and temporary id tables to filter by large sets of ids.
 
 Django's bulk_create spends most of its time preparing each value of each object and,
 with psycopg's client-side binding, quoting huge arrays in Python: 30,000 rows take
-seconds. COPY streams plain tuples. Callers keep bulk_create for other databases.
+seconds. COPY (and SQLite's executemany) take plain tuples.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connections, models
 
@@ -132,50 +135,54 @@ def _sqlite_rows(converters: list, rows: Iterable[tuple]) -> Iterable[tuple]:
 
 
 def sqlite_insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple], *, using: str = "default"
-) -> int:
-    """executemany of plain tuples into the table: the ORM's per-object work costs more than SQLite's."""
-    connection = connections[using]
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = _names(connection, model, columns)
-    marks = ", ".join("?" for _ in columns)
-    converters = _sqlite_converters(connection, model, columns)
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        values = list(_sqlite_rows(converters, rows))
-        raw.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
-    return len(values)
-
-
-def insert_new_rows(
     model: type[models.Model],
     columns: Sequence[str],
     rows: Iterable[tuple],
     *,
-    returning: Sequence[str],
+    skip_conflicts: bool = False,
     using: str = "default",
-) -> list[tuple]:
-    """Insert the rows that break no unique constraint; `returning` of those inserted. PostgreSQL
-    through COPY (`copy_new_rows`), SQLite through a temporary table and one INSERT ... SELECT."""
+) -> None:
+    """executemany of plain tuples into the table: the ORM's per-object work costs more than SQLite's.
+
+    `skip_conflicts`: rows that would break a unique constraint are left out (ON CONFLICT DO NOTHING).
+    """
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        return copy_new_rows(model, columns, rows, returning=returning, using=using)
     table = connection.ops.quote_name(model._meta.db_table)
-    staging = connection.ops.quote_name(f"bulk_{model._meta.db_table}")
     names = _names(connection, model, columns)
-    back = _names(connection, model, returning)
     marks = ", ".join("?" for _ in columns)
     converters = _sqlite_converters(connection, model, columns)
+    conflicts = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     with connection.cursor() as cursor:
-        raw = cursor.cursor
-        raw.execute(f"DROP TABLE IF EXISTS temp.{staging}")
-        raw.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {names} FROM {table} WHERE 0")
-        raw.executemany(f"INSERT INTO {staging} ({names}) VALUES ({marks})", _sqlite_rows(converters, rows))
-        # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-        raw.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} WHERE true"
-            f" ON CONFLICT DO NOTHING RETURNING {back}"
+        cursor.cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}){conflicts}", _sqlite_rows(converters, rows)
         )
-        inserted = [tuple(r) for r in raw.fetchall()]
-        raw.execute(f"DROP TABLE temp.{staging}")
-    return inserted
+
+
+_temporary_tables = itertools.count()
+
+
+@contextmanager
+def temporary_ids(ids: Iterable[int], *, using: str = "default") -> Iterator[str]:
+    """A temporary table of `ids` for the life of the block; yields `SELECT id FROM <it>` to filter by.
+
+    Tens of thousands of ids as `IN (%s, %s, ...)` cost Django a Python call per value and the
+    database a parse per chunk; a subquery on a temporary table costs neither.
+    """
+    connection = connections[using]
+    name = connection.ops.quote_name(f"tmp_ids_{next(_temporary_tables)}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
+        values = sorted(set(ids))
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row((value,))
+        else:
+            cursor.cursor.executemany(f"INSERT INTO {name} (id) VALUES (?)", [(v,) for v in values])
+        if connection.vendor in ("postgresql", "sqlite"):
+            cursor.execute(f"ANALYZE {name}")
+    try:
+        yield f"SELECT id FROM {name}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")

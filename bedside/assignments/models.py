@@ -141,14 +141,18 @@ class Assignment(models.Model):
     cycle, so compliance is one indexed scan.
     """
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
-    item = models.ForeignKey(LearningItem, on_delete=models.PROTECT, related_name="assignments")
+    # No single-column indexes on person and item: the composite indexes below lead with them,
+    # and every index costs each of the hundreds of thousands of rows a roster import writes.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
+    item = models.ForeignKey(LearningItem, on_delete=models.PROTECT, related_name="assignments", db_index=False)
     cycle_kind = models.CharField(max_length=10, choices=CycleKind.choices, default=CycleKind.ONCE)
     cycle_number = models.PositiveIntegerField(null=True, blank=True)
     cycle_year = models.PositiveSmallIntegerField(null=True, blank=True)
     cycle_ref = models.CharField(max_length=120, blank=True, default="")
     cycle_version = models.ForeignKey(
-        ItemVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ItemVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     rule = models.ForeignKey(
         AssignmentRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

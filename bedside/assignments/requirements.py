@@ -14,13 +14,17 @@ person whose current requirement is open:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max, QuerySet
+from django.db.models.expressions import RawSQL
 
 from bedside.assignments.cycles import CYCLE_COLUMNS, Cycle, add_months
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
-from bedside.audit.services import audit_bulk
-from bedside.bulkcopy import insert_new_rows
+from bedside.audit.services import audit_bulk, audit_select
+from bedside.bulkcopy import copy_new_rows, sqlite_insert_rows, temporary_ids
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record
@@ -35,6 +39,18 @@ SUCCESSIVE = (CycleKind.INTERVAL, CycleKind.WINDOW, CycleKind.VERSION)
 def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
+
+
+def by_persons(
+    rows: QuerySet, field: str, person_ids: Iterable[int], among: str | None
+) -> Iterator[QuerySet]:
+    """`rows` narrowed to `person_ids`: through `among` (a `SELECT id` of a temporary table holding at
+    least those ids: callers drop the others) in one query, else in IN (...) chunks."""
+    if among is not None:
+        yield rows.filter(**{f"{field}__in": RawSQL(among, ())})
+        return
+    for chunk in chunks(sorted(set(person_ids))):
+        yield rows.filter(**{f"{field}__in": chunk})
 
 
 @dataclass(frozen=True)
@@ -63,14 +79,15 @@ class _Row:
     due_at: dt.datetime
 
 
-def _rows_of(item: LearningItem, person_ids: Sequence[int]) -> dict[int, list[_Row]]:
-    """Every requirement of the item of these persons, by person (one query per chunk)."""
+def _rows_of(item: LearningItem, person_ids: Sequence[int], among: str | None) -> dict[int, list[_Row]]:
+    """Every requirement of the item of these persons, by person (one query, or one per chunk)."""
     found: dict[int, list[_Row]] = {}
+    wanted = set(person_ids)
     columns = ("pk", "person_id", *CYCLE_COLUMNS, "closed_reason", "current", "due_at")
-    for chunk in chunks(sorted(set(person_ids))):
-        for pk, pid, kind, number, year, ref, version, reason, current, due in Assignment.objects.filter(
-            item=item, person_id__in=chunk
-        ).values_list(*columns):
+    for rows in by_persons(Assignment.objects.filter(item=item), "person_id", wanted, among):
+        for pk, pid, kind, number, year, ref, version, reason, current, due in rows.values_list(*columns):
+            if pid not in wanted:
+                continue
             cycle = Cycle.from_columns(kind, number, year, ref, version)
             found.setdefault(pid, []).append(_Row(pk, cycle, reason, current, due))
     return found
@@ -83,19 +100,24 @@ def latest_completions(
     *,
     valid_at: dt.datetime | None = None,
     version_of: dict[int, int] | None = None,
+    among: str | None = None,
 ) -> dict[int, Record]:
     """Each person's latest current completing record of the item since `since` (any time if None),
     still valid at `valid_at` when given, and of the pinned version for persons in `version_of`."""
     verbs = list(get_kind(item.kind).completing_verbs)
     found: dict[int, Record] = {}
-    for chunk in chunks(list(person_ids)):
-        rows = current_records().filter(item=item, person_id__in=chunk, verb__in=verbs)
+    wanted = set(person_ids)
+    if not wanted:
+        return found
+    for rows in by_persons(current_records().filter(item=item, verb__in=verbs), "person_id", wanted, among):
         if since is not None:
             rows = rows.filter(at__gte=since)
         if valid_at is not None:
             rows = rows.exclude(valid_until__lte=valid_at)
         fields = ("pk", "person_id", "at", "valid_until", "version_id")
         for record in rows.order_by("person_id", "-at").only(*fields):
+            if record.person_id not in wanted:
+                continue
             pinned = (version_of or {}).get(record.person_id)
             if pinned is not None and record.version_id != pinned:
                 continue
@@ -118,16 +140,18 @@ def insert_requirements(
     grace_days: int,
     satisfied_since: dt.datetime | None | bool = False,
     now: dt.datetime,
+    among: str | None = None,
 ) -> Inserted:
     """Insert the planned requirements that do not exist yet (see the module's rules).
 
     `satisfied_since`: False to skip the check; None or a date to close new rows at
     once when the person holds a completion of the item since then that is still valid.
+    `among`: a temporary table's `SELECT id` holding every planned person (large batches).
     """
     result = Inserted()
     if not planned:
         return result
-    rows_by_person = _rows_of(item, [p.person_id for p in planned])
+    rows_by_person = _rows_of(item, [p.person_id for p in planned], among)
     grace = dt.timedelta(days=grace_days)
     new: list[Planned] = []
     returning: list[tuple[Planned, int]] = []
@@ -164,6 +188,7 @@ def insert_requirements(
             satisfied_since,
             valid_at=now,
             version_of=version_of,
+            among=among,
         )
     )
     expiry = _expiry(rule)
@@ -180,8 +205,49 @@ def insert_requirements(
              p.due_at, p.due_at + grace, expiry(prior) if prior else p.covered_until, now if prior else None,
              ClosedReason.COMPLETED if prior else ClosedReason.OPEN, prior.pk if prior else None, True)
         )  # fmt: skip
-    created = sorted(insert_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id")))
-    cycle_of = {p.person_id: p.cycle for p in new}
+    created = _insert_new(rows, item=item, now=now) if rows else []
+    _audit_created(created, {p.person_id: p.cycle for p in new}, item, source_kind, source_ref, actor)
+    result.created += len(created)
+    result.created_ids = [pk for pk, _ in created]
+    return result
+
+
+def _insert_new(rows: list[tuple], *, item: LearningItem, now: dt.datetime) -> list[tuple[int, int]]:
+    """Insert rows (ASSIGNMENT_COLUMNS) that break no unique constraint; (pk, person) of those inserted.
+
+    PostgreSQL: COPY into a staging table, then INSERT ... ON CONFLICT DO NOTHING RETURNING.
+    SQLite: one executemany ... ON CONFLICT DO NOTHING; the writer holds the database's write
+    lock until commit, so the new rows are those above the highest id with this item and instant.
+    """
+    if connection.vendor == "postgresql":
+        return sorted(copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id")))
+    before = Assignment.objects.aggregate(top=Max("pk"))["top"] or 0
+    sqlite_insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows, skip_conflicts=True)
+    mine = Assignment.objects.filter(pk__gt=before, item=item, assigned_at=now)
+    return list(mine.values_list("pk", "person_id").order_by("pk"))
+
+
+# The cycle's label (as str(Cycle)) computed by the database, for audit lines written in SQL.
+CYCLE_LABEL_SQL = (
+    "CASE t.cycle_kind WHEN 'interval' THEN 'cycle ' || CAST(t.cycle_number AS TEXT)"
+    " WHEN 'window' THEN CAST(t.cycle_year AS TEXT) WHEN 'campaign' THEN 'campaign ' || t.cycle_ref"
+    " WHEN 'version' THEN 'version ' || CAST(t.cycle_version_id AS TEXT) ELSE 'once' END"
+)
+AUDIT_IN_SQL_FROM = 1000
+
+
+def _audit_created(
+    created: list[tuple[int, int]], cycle_of: dict, item, source_kind, source_ref, actor
+) -> None:
+    """One 'assignment.create' line per new row; for many rows, written by the database itself."""
+    if len(created) >= AUDIT_IN_SQL_FROM:
+        changes = {"person": "t.person_id", "item": "t.item_id", "cycle": CYCLE_LABEL_SQL,
+                   "source": "t.source_kind", "ref": "t.source_ref"}  # fmt: skip
+        with temporary_ids(pk for pk, _ in created) as new_ids:
+            audit_select(
+                actor=actor, action="assignment.create", model=Assignment, ids_sql=new_ids, changes=changes
+            )
+        return
     audit_bulk(
         actor=actor,
         action="assignment.create",
@@ -200,9 +266,6 @@ def insert_requirements(
             for pk, pid in created
         ),  # fmt: skip
     )
-    result.created += len(created)
-    result.created_ids = [pk for pk, _ in created]
-    return result
 
 
 def _replaces(new: Cycle, old: Cycle) -> bool:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Q
@@ -29,22 +30,32 @@ from bedside.assignments.cycles import (
     window_due,
 )
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
-from bedside.assignments.requirements import WITHDRAWN, Inserted, Planned, chunks, insert_requirements
+from bedside.assignments.requirements import (
+    WITHDRAWN,
+    Inserted,
+    Planned,
+    by_persons,
+    chunks,
+    insert_requirements,
+)
 from bedside.audit.services import audit_bulk
+from bedside.bulkcopy import temporary_ids
 from bedside.people.models import Audience, Person, PersonStatus
 from bedside.people.timezones import zones_of
 from bedside.records.models import LearningItem, SourceKind
 
 Zones = dict[int, zoneinfo.ZoneInfo]
 Members = list[tuple[int, dt.date | None]]
+MANY = 2000  # more persons than this are read through a temporary table, not IN (...) lists
 
 
 class _DueDates:
-    """end_of_day per (date, zone), memoised: a rule over 50,000 people has a handful of distinct dues."""
+    """Due instants, memoised: 50,000 new hires of one rule share a few thousand hire dates and zones."""
 
     def __init__(self, zones: Zones) -> None:
         self.zones = zones
         self.memo: dict[tuple[dt.date, zoneinfo.ZoneInfo], dt.datetime] = {}
+        self.days: dict[tuple, dt.date] = {}
 
     def __call__(self, day: dt.date, person_id: int) -> dt.datetime:
         tz = self.zones[person_id]
@@ -52,6 +63,18 @@ class _DueDates:
         if found is None:
             found = self.memo[(day, tz)] = end_of_day(day, tz)
         return found
+
+    def first(self, rule: AssignmentRule, on: dt.date, hired: dt.date | None, person_id: int) -> dt.datetime:
+        day = self.days.get((on, hired))
+        if day is None:
+            day = self.days[(on, hired)] = first_due(rule, on=on, hire_date=hired)
+        return self(day, person_id)
+
+    def window(self, rule: AssignmentRule, window, hired: dt.date | None, person_id: int) -> dt.datetime:
+        day = self.days.get((window, hired))
+        if day is None:
+            day = self.days[(window, hired)] = window_due(rule, window, hire_date=hired)
+        return self(day, person_id)
 
 
 @transaction.atomic
@@ -92,17 +115,27 @@ def assignments_create(
     )
 
 
-def _member_rows(rule: AssignmentRule, on: dt.date, person_ids: Sequence[int] | None) -> Members:
+def _member_rows(
+    rule: AssignmentRule, on: dt.date, person_ids: Sequence[int] | None, among: str | None = None
+) -> Members:
     members = rule.audience.members(on=on)
     if person_ids is None:
         return list(members.values_list("pk", "hire_date"))
     wanted = set(person_ids)
-    if len(wanted) > 20_000:  # one pass over the audience beats dozens of IN (...) chunks
-        return [(pid, hired) for pid, hired in members.values_list("pk", "hire_date") if pid in wanted]
     rows: Members = []
-    for chunk in chunks(sorted(wanted)):
-        rows.extend(members.filter(pk__in=chunk).values_list("pk", "hire_date"))
+    for narrowed in by_persons(members, "pk", wanted, among):
+        rows.extend((pid, hired) for pid, hired in narrowed.values_list("pk", "hire_date") if pid in wanted)
     return rows
+
+
+@contextmanager
+def _person_set(person_ids: Sequence[int] | None) -> Iterator[str | None]:
+    """A temporary table of the persons when there are many (see bulkcopy.temporary_ids), else None."""
+    if person_ids is None or len(person_ids) <= MANY:
+        yield None
+        return
+    with temporary_ids(person_ids) as among:
+        yield among
 
 
 @transaction.atomic
@@ -121,11 +154,21 @@ def rule_apply(
     if not rule.active:
         return 0
     on = on or timezone.localdate()
-    members = _member_rows(rule, on, person_ids)
-    return _apply(rule, members, on=on, actor=actor, zones=zones_of([pid for pid, _ in members], on=on))
+    with _person_set(person_ids) as among:
+        members = _member_rows(rule, on, person_ids, among)
+        zones = zones_of([pid for pid, _ in members], on=on)
+        return _apply(rule, members, on=on, actor=actor, zones=zones, among=among)
 
 
-def _apply(rule: AssignmentRule, members: Members, *, on: dt.date, actor: Person | None, zones: Zones) -> int:
+def _apply(
+    rule: AssignmentRule,
+    members: Members,
+    *,
+    on: dt.date,
+    actor: Person | None,
+    zones: Zones,
+    among: str | None,
+) -> int:
     now = timezone.now()
     due_at = _DueDates(zones)
     common = dict(
@@ -135,14 +178,13 @@ def _apply(rule: AssignmentRule, members: Members, *, on: dt.date, actor: Person
         actor=actor,
         grace_days=rule.grace_days,
         now=now,
+        among=among,
     )
 
     if rule.recurrence == Recurrence.WINDOW:
         window = current_window(rule, on)
-        planned = [
-            Planned(pid, window.cycle, due_at(window_due(rule, window, hire_date=hired), pid))
-            for pid, hired in members
-        ]
+        cycle = window.cycle
+        planned = [Planned(pid, cycle, due_at.window(rule, window, hired, pid)) for pid, hired in members]
         # Completions since the window opened count: its earliest local midnight among these people.
         opens = min(
             (dt.datetime.combine(window.opens, dt.time(), tzinfo=tz) for tz in set(zones.values())),
@@ -151,13 +193,11 @@ def _apply(rule: AssignmentRule, members: Members, *, on: dt.date, actor: Person
         return insert_requirements(item=rule.item, planned=planned, satisfied_since=opens, **common).created
 
     if rule.recurrence == Recurrence.NONE:
-        planned = [
-            Planned(pid, Cycle.once(), due_at(first_due(rule, on=on, hire_date=hired), pid))
-            for pid, hired in members
-        ]
+        once = Cycle.once()
+        planned = [Planned(pid, once, due_at.first(rule, on, hired, pid)) for pid, hired in members]
         return insert_requirements(item=rule.item, planned=planned, satisfied_since=None, **common).created
 
-    first, renewals = _interval_plan(rule, members, on=on, now=now, due_at=due_at)
+    first, renewals = _interval_plan(rule, members, on=on, now=now, due_at=due_at, among=among)
     since = add_months(now, -rule.interval_months)
     created = insert_requirements(item=rule.item, planned=first, satisfied_since=since, **common).created
     created += insert_requirements(item=rule.item, planned=renewals, **common).created
@@ -165,7 +205,7 @@ def _apply(rule: AssignmentRule, members: Members, *, on: dt.date, actor: Person
 
 
 def _interval_plan(
-    rule: AssignmentRule, members: Members, *, on, now, due_at
+    rule: AssignmentRule, members: Members, *, on, now, due_at, among: str | None
 ) -> tuple[list[Planned], list[Planned]]:
     """Every N months: a first cycle for those who never had one, and the next cycle
     for those whose completion enters its renewal window."""
@@ -173,10 +213,13 @@ def _interval_plan(
     renewals: list[Planned] = []
     horizon = now + dt.timedelta(days=rule.renewal_window_days)
     other_kind: dict[int, dt.datetime] = {}
-    for chunk in chunks([pid for pid, _ in members]):
-        rows_now = Assignment.objects.filter(item=rule.item, person_id__in=chunk, current=True)
+    wanted = {pid for pid, _ in members}
+    for rows_now in by_persons(
+        Assignment.objects.filter(item=rule.item, current=True), "person_id", wanted, among
+    ):
         for pid, *key, reason in rows_now.values_list("person_id", *CYCLE_COLUMNS, "closed_reason"):
-            current[pid] = (Cycle.from_columns(*key), reason)
+            if pid in wanted:
+                current[pid] = (Cycle.from_columns(*key), reason)
         # Expiry is kept on the requirement; older rows only on their record.
         due_for_renewal = rows_now.filter(closed_reason=ClosedReason.COMPLETED).filter(
             Q(covered_until__lte=horizon) | Q(covered_until__isnull=True, record__valid_until__lte=horizon)
@@ -184,6 +227,8 @@ def _interval_plan(
         for pid, kind, number, covered, valid in due_for_renewal.values_list(
             "person_id", "cycle_kind", "cycle_number", "covered_until", "record__valid_until"
         ):
+            if pid not in wanted:
+                continue
             expires = covered or valid
             if kind == CycleKind.INTERVAL:
                 renewals.append(Planned(pid, Cycle.interval(number + 1), expires, covered_until=expires))
@@ -202,14 +247,15 @@ def _interval_plan(
                 Planned(pid, Cycle.interval(last.get(pid, 0) + 1), expires, covered_until=expires)
             )
     first = []
+    number_one = Cycle.interval(1)
     for pid, hired in members:
-        cycle, reason = current.get(pid, (Cycle.interval(1), ""))
+        cycle, reason = current.get(pid, (number_one, ""))
         from_elsewhere = reason == ClosedReason.OPEN and cycle.kind != CycleKind.INTERVAL
         if pid not in current or reason in WITHDRAWN or from_elsewhere:
             # never assigned, back in the audience, or open from another source (the earliest due wins)
             if cycle.kind != CycleKind.INTERVAL:
-                cycle = Cycle.interval(1)
-            first.append(Planned(pid, cycle, due_at(first_due(rule, on=on, hire_date=hired), pid)))
+                cycle = number_one
+            first.append(Planned(pid, cycle, due_at.first(rule, on, hired, pid)))
     return first, renewals
 
 
@@ -233,37 +279,44 @@ def roster_reapply(
     """
     on = on or timezone.localdate()
     now = timezone.now()
-    person_ids = list(person_ids)
-    terminated: list[int] = []
-    for chunk in chunks(person_ids):
-        terminated.extend(
-            Person.objects.filter(pk__in=chunk, status=PersonStatus.TERMINATED).values_list("pk", flat=True)
-        )
-    terminated_open = []
-    for chunk in chunks(terminated):
-        terminated_open.extend(
-            Assignment.objects.filter(person_id__in=chunk, closed_at__isnull=True).values_list(
-                "pk", flat=True
+    person_ids = sorted(set(person_ids))
+    asked = set(person_ids)
+    with _person_set(person_ids) as among:
+        terminated: list[int] = []
+        for rows in by_persons(
+            Person.objects.filter(status=PersonStatus.TERMINATED), "pk", person_ids, among
+        ):
+            terminated.extend(pid for pid in rows.values_list("pk", flat=True) if pid in asked)
+        terminated_open = []
+        for chunk in chunks(terminated):
+            terminated_open.extend(
+                Assignment.objects.filter(person_id__in=chunk, closed_at__isnull=True).values_list(
+                    "pk", flat=True
+                )
             )
+        closed_terminated = close_requirements(terminated_open, ClosedReason.TERMINATED, actor, now)
+        staying = sorted(set(person_ids) - set(terminated))
+        rules = list(
+            AssignmentRule.objects.filter(active=True).select_related("item", "audience").order_by("pk")
         )
-    closed_terminated = close_requirements(terminated_open, ClosedReason.TERMINATED, actor, now)
-    staying = sorted(set(person_ids) - set(terminated))
-    rules = list(AssignmentRule.objects.filter(active=True).select_related("item", "audience").order_by("pk"))
-    members_of = {rule.pk: _member_rows(rule, on, staying) for rule in rules}
-    required: set[tuple[int, int]] = set()
-    for rule in rules:
-        required.update((pid, rule.item_id) for pid, _ in members_of[rule.pk])
-    open_by_rule = []
-    for chunk in chunks(staying):
-        open_by_rule.extend(
-            Assignment.objects.filter(
-                person_id__in=chunk, closed_at__isnull=True, source_kind=SourceKind.RULE
-            ).values_list("pk", "person_id", "item_id")
+        # `among` holds the terminated too: every read below keeps only the staying.
+        members_of = {rule.pk: _member_rows(rule, on, staying, among) for rule in rules}
+        required: set[tuple[int, int]] = set()
+        for rule in rules:
+            required.update((pid, rule.item_id) for pid, _ in members_of[rule.pk])
+        open_by_rule = []
+        staying_set = set(staying)
+        rule_made = Assignment.objects.filter(closed_at__isnull=True, source_kind=SourceKind.RULE)
+        for rows in by_persons(rule_made, "person_id", staying, among):
+            open_by_rule.extend(
+                row for row in rows.values_list("pk", "person_id", "item_id") if row[1] in staying_set
+            )
+        unrequired = [pk for pk, pid, item_id in open_by_rule if (pid, item_id) not in required]
+        closed_unrequired = close_requirements(unrequired, ClosedReason.NO_LONGER_REQUIRED, actor, now)
+        zones = zones_of(staying, on=on)
+        created = sum(
+            _apply(rule, members_of[rule.pk], on=on, actor=actor, zones=zones, among=among) for rule in rules
         )
-    unrequired = [pk for pk, pid, item_id in open_by_rule if (pid, item_id) not in required]
-    closed_unrequired = close_requirements(unrequired, ClosedReason.NO_LONGER_REQUIRED, actor, now)
-    zones = zones_of(staying, on=on)
-    created = sum(_apply(rule, members_of[rule.pk], on=on, actor=actor, zones=zones) for rule in rules)
     return {
         "created": created,
         "closed_no_longer_required": closed_unrequired,
