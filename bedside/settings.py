@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "bedside.core",
     "bedside.audit",
     "bedside.people",
     "bedside.records",

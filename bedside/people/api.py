@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.models import (
     Person,

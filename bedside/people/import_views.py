@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bedside.core.forms import AccessibleForm
 from bedside.people import access, importing_persons, importing_shifts
 from bedside.people.importing import COUNT_LABELS, roster_import_queue
 from bedside.people.models import ImportKind, ImportStatus, RosterImport
-from bedside.web.forms import AccessibleForm
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ERRORS_SHOWN = 1000
