@@ -17,6 +17,7 @@ from bedside.attestations.api import router as attestations_router
 from bedside.people.api import router as people_router
 from bedside.people.api_auth import api_auth
 from bedside.records.api import router as records_router
+from bedside.rosters.api import router as rosters_router
 
 api = NinjaAPI(
     title="Bedside API",
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 
 api.add_router("", people_router)
+api.add_router("", rosters_router)
 api.add_router("", assignments_router)
 api.add_router("", records_router)
 api.add_router("", attestations_router)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "bedside.core",
     "bedside.audit",
     "bedside.people",
+    "bedside.rosters",
     "bedside.records",
     "bedside.assignments",
     "bedside.attestations",

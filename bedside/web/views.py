@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from bedside.core.today import assemble
-from bedside.people.models import Shift, ShiftStatus
+from bedside.rosters.models import Shift, ShiftStatus
 
 
 @require_GET
