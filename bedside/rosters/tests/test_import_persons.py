@@ -10,8 +10,8 @@ from bedside.assignments.models import Assignment, ClosedReason
 from bedside.audit.models import AuditEntry
 from bedside.people import hooks
 from bedside.people.models import Job, Person, PersonStatus
-from bedside.rosters.tests.conftest import PERSON_HEADER
 from bedside.rosters.importing import roster_import
+from bedside.rosters.tests.conftest import PERSON_HEADER
 from bedside.testing import factories as f
 
 pytestmark = pytest.mark.django_db

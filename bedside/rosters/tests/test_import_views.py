@@ -7,8 +7,8 @@ from openpyxl import Workbook
 
 from bedside.audit.models import AuditEntry
 from bedside.people.models import Capability, Job, Person
-from bedside.rosters.tests.conftest import PERSON_HEADER
 from bedside.rosters.models import ImportStatus, RosterImport
+from bedside.rosters.tests.conftest import PERSON_HEADER
 
 pytestmark = pytest.mark.django_db
 
