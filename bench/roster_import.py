@@ -120,7 +120,7 @@ def measure(vendor: str) -> dict:
     from bedside.assignments.models import Assignment
     from bedside.audit.models import AuditEntry
     from bedside.people import hooks
-    from bedside.people.importing import roster_import
+    from bedside.rosters.importing import roster_import
 
     units = _organisation()
     _rules()

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from bedside.assignments.models import Assignment, AssignmentRule
 from bedside.assignments.rules import EDITABLE, rule_create, rule_pause, rule_resume, rule_update
-from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin
 
 
 @admin.register(AssignmentRule)

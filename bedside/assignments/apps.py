@@ -9,9 +9,9 @@ class AssignmentsConfig(AppConfig):
         from bedside.assignments.closing import requirement_follow_correction, requirements_close_for
         from bedside.assignments.services import roster_reapply
         from bedside.assignments.today import due_cards
+        from bedside.core.today import Section, register_section
         from bedside.people.hooks import on_roster_change
         from bedside.records.hooks import on_correction, on_records_added
-        from bedside.web.today import Section, register_section
 
         register_section(
             Section(

@@ -7,8 +7,8 @@ import calendar
 from django import forms
 
 from bedside.assignments.models import AssignmentRule, DueFrom, Recurrence
+from bedside.core.forms import AccessibleForm
 from bedside.people.models import JobRole, Unit
-from bedside.web.forms import AccessibleForm
 
 MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
 WINDOW_FIELDS = ("window_start_month", "window_start_day", "window_end_month", "window_end_day")

@@ -146,7 +146,9 @@ class Assignment(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", db_index=False
     )
-    item = models.ForeignKey(LearningItem, on_delete=models.PROTECT, related_name="assignments", db_index=False)
+    item = models.ForeignKey(
+        LearningItem, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     cycle_kind = models.CharField(max_length=10, choices=CycleKind.choices, default=CycleKind.ONCE)
     cycle_number = models.PositiveIntegerField(null=True, blank=True)
     cycle_year = models.PositiveSmallIntegerField(null=True, blank=True)

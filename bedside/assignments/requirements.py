@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from bedside.assignments.cycles import CYCLE_COLUMNS, Cycle, add_months
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
 from bedside.audit.services import audit_bulk, audit_select
-from bedside.bulkcopy import copy_new_rows, sqlite_insert_rows, temporary_ids
+from bedside.core.bulkcopy import copy_new_rows, sqlite_insert_rows, temporary_ids
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record

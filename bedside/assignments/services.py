@@ -39,7 +39,7 @@ from bedside.assignments.requirements import (
     insert_requirements,
 )
 from bedside.audit.services import audit_bulk
-from bedside.bulkcopy import temporary_ids
+from bedside.core.bulkcopy import temporary_ids
 from bedside.people.models import Audience, Person, PersonStatus
 from bedside.people.timezones import zones_of
 from bedside.records.models import LearningItem, SourceKind
