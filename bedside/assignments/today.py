@@ -29,7 +29,7 @@ def due_cards(person: Person) -> list[Card]:
         cards.append(
             Card(
                 title=a.item.title,
-                url=kind.open_url(a.item),
+                url=kind.open_url(a.item, person),
                 kind_label=kind.label,
                 minutes=a.item.minutes,
                 status=status,
