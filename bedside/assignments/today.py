@@ -7,10 +7,10 @@ import logging
 from django.utils import timezone
 
 from bedside.assignments.queries import OVERDUE, SATISFIED, open_for, status_of
+from bedside.core.humanize import due_phrase
+from bedside.core.today import Card
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind, is_registered
-from bedside.web.humanize import due_phrase
-from bedside.web.today import Card
 
 logger = logging.getLogger(__name__)
 

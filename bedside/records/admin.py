@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin
 from bedside.records.kinds import kind_choices
 from bedside.records.models import ItemVersion, LearningItem, Record
 

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, Page, aware, narrowed
 from bedside.people.api import PersonRef, scoped
 from bedside.records.kinds import known_verbs
 from bedside.records.queries import current_records

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from bedside.assignments.services import rule_apply
+from bedside.core.today import Card, Section, register_section, unregister_section
 from bedside.records.models import LearningItem
 from bedside.testing import factories as f
-from bedside.web.today import Card, Section, register_section, unregister_section
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +37,13 @@ def test_a_failing_section_shows_a_notice_and_is_logged_while_the_others_render(
     nurse = make_person(unit=icu)
     rule_apply(rule=make_rule(item=make_attestation("Falls prevention").item, units=[icu]))
     client.force_login(nurse)
-    with caplog.at_level(logging.ERROR, logger="bedside.web.today"):
+    with caplog.at_level(logging.ERROR, logger="bedside.core.today"):
         page = client.get(reverse("today"))
     assert page.status_code == 200
     text = page.content.decode()
     assert text.count(NOTICE) == 1 and "Drills" in text
     assert "Falls prevention" in text and "Sepsis grand rounds" in text
-    failure = next(r for r in caplog.records if r.name == "bedside.web.today")
+    failure = next(r for r in caplog.records if r.name == "bedside.core.today")
     assert "'broken'" in failure.getMessage() and "drills service is down" in str(failure.exc_info[1])
 
 

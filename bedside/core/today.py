@@ -1,6 +1,7 @@
 """The Today page is assembled from providers that feature apps register.
 
-A provider takes a person and returns cards; `web` imports no feature app.
+A provider takes a person and returns cards; `core` imports no app, so the person is any object
+the registering app understands (a `bedside.people.models.Person` in practice).
 """
 
 from __future__ import annotations
@@ -9,8 +10,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from bedside.people.models import Person
+from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ class Section:
     title: str
     empty: str
     order: int
-    cards: Callable[[Person], list[Card]]
+    cards: Callable[[Any], list[Card]]
 
 
 _sections: dict[str, Section] = {}
@@ -52,7 +52,7 @@ def sections() -> list[Section]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
 
 
-def assemble(person: Person) -> list[tuple[Section, list[Card] | None]]:
+def assemble(person: Any) -> list[tuple[Section, list[Card] | None]]:
     """Each section with its cards; `None` for a section whose provider failed.
 
     One provider's bug (an item of an unknown kind, a query that fails) is logged with

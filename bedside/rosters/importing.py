@@ -25,9 +25,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
-from bedside.people import hooks, importing_persons, importing_persons_plan, importing_shifts
-from bedside.people.importing_files import FileProblem, RowError, Table, read_table
-from bedside.people.models import ImportKind, ImportStatus, Job, Person, RosterImport, Shift
+from bedside.people import hooks
+from bedside.people.models import Job, Person
+from bedside.rosters import importing_persons, importing_persons_plan, importing_shifts
+from bedside.rosters.importing_files import FileProblem, RowError, Table, read_table
+from bedside.rosters.models import ImportKind, ImportStatus, RosterImport, Shift
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +219,7 @@ def _notify(result: ImportResult) -> None:
 @transaction.atomic
 def roster_import_queue(*, upload: File, kind: str, dry_run: bool, actor: Person) -> RosterImport:
     """Store an uploaded roster file and queue its import, which starts once this is committed."""
-    from bedside.people.tasks import run_roster_import  # tasks import this module
+    from bedside.rosters.tasks import run_roster_import  # tasks import this module
 
     job = RosterImport.objects.create(
         kind=kind,
