@@ -13,7 +13,7 @@ from bedside.assignments.rules import (
 )
 from bedside.assignments.services import rule_apply
 from bedside.audit.models import AuditEntry
-from bedside.jobs.schedule import periodic_jobs
+from bedside.core.periodic import periodic_jobs
 from bedside.people.models import Capability
 from bedside.records.models import Verb
 from bedside.records.services import record_add
