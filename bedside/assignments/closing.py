@@ -141,7 +141,7 @@ def requirement_follow_correction(*, old: Record, new: Record) -> None:
     moved, reopened = [], []
     for row in rows:
         if new.verb not in get_kind(row.item.kind).completing_verbs:
-            Assignment.objects.filter(pk=row.pk).update(
+            Assignment.objects.filter(pk=row.pk, record=old).update(
                 closed_at=None, closed_reason=ClosedReason.OPEN, record=None, covered_until=None
             )
             reopened.append((row.pk, {"reason": f"record {old.pk} {new.verb}: {new.correction_reason}"}))
@@ -149,7 +149,9 @@ def requirement_follow_correction(*, old: Record, new: Record) -> None:
         expires = new.valid_until or valid_until(
             row.rule, completed_at=new.at, due_at=row.due_at, tz=zones[row.person_id]
         )
-        Assignment.objects.filter(pk=row.pk).update(record=new, closed_at=new.at, covered_until=expires)
+        Assignment.objects.filter(pk=row.pk, record=old).update(
+            record=new, closed_at=new.at, covered_until=expires
+        )
         moved.append(
             (row.pk, {"record": str(new.pk), "covered_until": expires.isoformat() if expires else None})
         )
