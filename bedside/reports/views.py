@@ -11,7 +11,7 @@ from bedside.people import access
 from bedside.people.models import Site, Unit
 from bedside.reports.queries import compliance_by_unit_role, roll_up, total, unit_detail, unit_people
 from bedside.web.exports import csv_response, xlsx_response
-from bedside.web.humanize import day
+from bedside.web.humanize import local
 
 STATUS_TEXT = {"satisfied": "Done", "due": "Due", "overdue": "Overdue"}
 
@@ -114,9 +114,9 @@ def compliance_unit_export(request: HttpRequest, unit_id: int, fmt: str) -> Http
             a.person.first_name,
             a.item.title,
             a.cycle,
-            day(a.due_at),
+            local(a.due_at).date(),
             STATUS_TEXT[a.status],
-            day(a.closed_at) if a.closed_reason == "completed" else "",
+            local(a.closed_at).date() if a.closed_reason == "completed" else None,
         ]
         for a in unit_detail(unit)
     ]
