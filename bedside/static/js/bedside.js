@@ -85,5 +85,11 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { idleTimer(); charts(); });
+  // A form that comes back with errors puts focus on its summary, which links to each field.
+  function focusSummary() {
+    var summary = document.querySelector(".error-summary") || document.querySelector(".confirm-summary");
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { idleTimer(); charts(); focusSummary(); });
 })();
