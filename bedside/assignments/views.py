@@ -9,9 +9,9 @@ from django.views.decorators.http import require_GET
 
 from bedside.assignments.models import AssignmentRule
 from bedside.assignments.queries import rule_outstanding, rule_progress
+from bedside.core.sorting import Column, SortedTable, sort_order
 from bedside.people import access
 from bedside.people.models import Capability
-from bedside.web.sorting import Column, SortedTable, sort_order
 
 RULE_MAKERS = [Capability.TEACH]
 OUTSTANDING_SHOWN = 300  # people listed on a rule's page; the counts above cover everyone

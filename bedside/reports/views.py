@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from bedside.core.exports import csv_response, xlsx_response
+from bedside.core.humanize import local
+from bedside.core.sorting import Column, SortedTable, sort_table
 from bedside.people import access
 from bedside.people.models import Site, Unit
 from bedside.reports.queries import (
@@ -18,9 +21,6 @@ from bedside.reports.queries import (
     unit_detail,
     unit_people,
 )
-from bedside.web.exports import csv_response, xlsx_response
-from bedside.web.humanize import local
-from bedside.web.sorting import Column, SortedTable, sort_table
 
 STATUS_TEXT = {"satisfied": "Done", "due": "Due", "overdue": "Overdue"}
 

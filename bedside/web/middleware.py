@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from bedside.audit.context import current_origin, origin
-from bedside.web import humanize
+from bedside.core import humanize
 
 log = logging.getLogger("bedside.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

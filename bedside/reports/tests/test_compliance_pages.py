@@ -11,9 +11,9 @@ from django.utils import timezone
 from bedside.assignments.models import Assignment
 from bedside.assignments.services import rule_apply
 from bedside.attestations.services import attestation_acknowledge
+from bedside.core.templatetags.bedside import thousands
 from bedside.people.models import Capability
 from bedside.testing import factories as f
-from bedside.web.templatetags.bedside import thousands
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bedside.assignments.services import rule_apply
+from bedside.core.exports import csv_response, xlsx_response
 from bedside.people.models import Capability
 from bedside.testing import factories as f
-from bedside.web.exports import csv_response, xlsx_response
 
 NOW = dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC)
 

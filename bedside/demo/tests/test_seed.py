@@ -1,0 +1,162 @@
+"""The demo seed: deterministic, only into an empty database, realistic enough to demo every page."""
+
+import datetime as dt
+import zoneinfo
+from collections import Counter
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+
+from bedside.assignments.models import Assignment, AssignmentRule
+from bedside.assignments.queries import required, with_status
+from bedside.audit.models import AuditEntry
+from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from bedside.demo.seed import seed_hospital
+from bedside.demo.staffing import windows_of
+from bedside.demo.training import CATALOGUE, statement_for
+from bedside.people.models import Grant, Job, Person, Site, Unit
+from bedside.records.models import LearningItem, Record
+from bedside.rosters.models import Shift
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"staff": 200, "days": 7}
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+NOON = dt.datetime(2026, 3, 17, 12, 0, tzinfo=NEW_YORK)
+
+
+def _summary(now: dt.datetime) -> dict:
+    return {
+        "people": sorted(
+            Person.objects.values_list("email", "first_name", "last_name", "hire_date", "status")
+        ),
+        "jobs": sorted(
+            Job.objects.values_list("person__email", "unit__code", "job_role__code", "fte", "primary")
+        ),
+        "shifts": sorted(Shift.objects.values_list("person__email", "unit__code", "start", "end")),
+        "statuses": Counter(with_status(required(), now).values_list("item__title", "status")),
+        "records": sorted(Record.objects.values_list("person__email", "item__title", "at")),
+        "units": sorted(Unit.objects.values_list("code", "beds")),
+    }
+
+
+def _seed_and_forget(**kwargs) -> dict:
+    """Seed, summarise, and roll back: the next seed starts from an empty database again."""
+    with transaction.atomic():
+        seed_hospital(**kwargs)
+        summary = _summary(kwargs["now"])
+        transaction.set_rollback(True)
+    return summary
+
+
+@pytest.fixture
+def seeded():
+    with time_machine.travel(NOON, tick=False):
+        yield seed_hospital(now=NOON, **SMALL)
+
+
+# Just after local midnight the day's records used to be clamped to the wall clock, so two seeds differed.
+@pytest.mark.parametrize("local", [dt.time(0, 30), dt.time(12, 0), dt.time(23, 50)])
+def test_same_seed_and_clock_give_the_same_hospital_and_another_seed_another(local):
+    now = dt.datetime.combine(dt.date(2026, 11, 30), local, tzinfo=NEW_YORK)
+    with time_machine.travel(now, tick=False):
+        first = _seed_and_forget(seed=7, now=now, **SMALL)
+    assert not Person.objects.exists()
+    # The second seed runs while the wall clock has moved on: only the `now` passed in counts.
+    with time_machine.travel(now + dt.timedelta(minutes=7), tick=True):
+        second = _seed_and_forget(seed=7, now=now, **SMALL)
+    assert first == second
+    assert _seed_and_forget(seed=8, now=now, **SMALL)["people"] != first["people"]
+
+
+def test_seed_dates_nothing_after_its_clock():
+    now = dt.datetime(2026, 11, 30, 0, 30, tzinfo=NEW_YORK)
+    with time_machine.travel(now + dt.timedelta(days=3), tick=False):
+        seed_hospital(now=now, **SMALL)
+    assert not Record.objects.filter(at__gt=now).exists()
+    assert not Assignment.objects.filter(assigned_at__gt=now).exists()
+    assert not LearningItem.objects.filter(created_at__gt=now).exists()
+
+
+def test_demo_wording_has_no_doubled_words_and_keeps_acronyms(seeded):
+    statements = [statement_for(spec) for spec in CATALOGUE]
+    assert not [s for s in statements if "policy policy" in s]
+    assert "I have read the HIPAA privacy and security policy and will follow it." in statements
+    assert any("(CRRT)" in s for s in statements)
+    for text in statements + list(AssignmentRule.objects.values_list("name", flat=True)):
+        assert "hipaa" not in text and "(crrt)" not in text and "covid" not in text, text
+
+
+def test_demo_has_a_site_in_another_time_zone(seeded):
+    zones = set(Site.objects.values_list("time_zone", flat=True))
+    assert zones == {"America/New_York", "America/Chicago"}
+    # Shifts start on the hour of the unit's own site: 07:00 in Chicago is 08:00 in New York.
+    chicago = zoneinfo.ZoneInfo("America/Chicago")
+    starts = {w[0] for kind in ("icu", "med_surg", "or", "ambulatory") for w in windows_of(kind)}
+    riverside = Shift.objects.filter(unit__site__code="RMC")
+    assert {s.start.astimezone(chicago).hour for s in riverside} <= starts
+    assert {s.start.astimezone(NEW_YORK).hour for s in riverside} - starts
+
+
+def test_seed_changes_nothing_when_people_exist(make_person):
+    make_person(email="someone@example.org")
+    out = StringIO()
+    call_command("seed", staff=200, days=7, stdout=out)
+    assert "Nothing was changed" in out.getvalue()
+    assert Person.objects.count() == 1
+    assert not Site.objects.filter(code="HG").exists()
+
+
+def test_seed_makes_done_due_and_overdue_requirements_with_their_evidence(seeded):
+    statuses = Counter(with_status(required()).values_list("status", flat=True))
+    total = sum(statuses.values())
+    assert statuses["satisfied"] > 0.55 * total
+    assert statuses["due"] > 0.08 * total
+    assert statuses["overdue"] > 0.04 * total
+    assert total / Person.objects.count() > 10  # about 15 required items per person
+    done = Assignment.objects.filter(closed_reason="completed")
+    assert not done.filter(record__isnull=True).exists()
+    assert not done.exclude(record__person_id=F("person_id")).exists()
+    assert not done.filter(record__at__gt=F("closed_at")).exists()
+    assert AuditEntry.objects.filter(action="record.add", origin="seed").count() == Record.objects.count()
+
+
+def test_every_person_with_a_unit_has_one_primary_job_and_learners_have_none(seeded):
+    with_jobs = Person.objects.filter(jobs__isnull=False).distinct()
+    assert not with_jobs.exclude(jobs__primary=True).exists()
+    primaries = Counter(Job.objects.filter(primary=True).values_list("person_id", flat=True))
+    assert max(primaries.values()) == 1
+    learners = Person.objects.filter(jobs__isnull=True)
+    assert learners.exists()
+    assert not learners.exclude(employee_id=None).exists()
+
+
+def test_shifts_end_after_they_start_and_lie_in_the_coming_days(seeded):
+    shifts = Shift.objects.all()
+    assert shifts.exists()
+    assert not shifts.filter(end__lte=F("start")).exists()
+    hours = {round((s.end - s.start).total_seconds() / 3600) for s in shifts}
+    assert hours <= {8, 11, 12, 13}  # 11 and 13 across a daylight-saving change
+    assert shifts.filter(night=True).exists()
+
+
+def test_demo_logins_sign_in_and_see_their_pages(seeded, client):
+    for login in DEMO_LOGINS:
+        response = client.post(reverse("login"), {"username": login.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login.email
+        client.logout()
+    nurse = Person.objects.get(email=DEMO_LOGINS[0].email)
+    client.force_login(nurse)
+    today = client.get(reverse("today")).content.decode()
+    assert "Overdue" in today and "Due" in today
+    assert Shift.objects.filter(person=nurse).exists()
+    admin = Person.objects.get(email="admin@demo.bedside.test")
+    assert admin.is_superuser and admin.is_staff
+    assert Grant.objects.filter(person__email="manager@demo.bedside.test", capability="manage").exists()
+    client.force_login(Person.objects.get(email="manager@demo.bedside.test"))
+    assert client.get(reverse("compliance")).status_code == 200
