@@ -145,19 +145,22 @@ def rule_apply(
     on: dt.date | None = None,
     actor: Person | None = None,
     person_ids: Sequence[int] | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
     """Create every requirement the rule asks for on date `on` that does not exist; returns the count.
 
     A member whose current requirement of the item comes from another rule keeps it,
-    due at the earlier of the two dates (the earliest due wins).
+    due at the earlier of the two dates (the earliest due wins). `now` (default: the clock)
+    dates the new requirements and decides which completions enter renewal.
     """
     if not rule.active:
         return 0
-    on = on or timezone.localdate()
+    now = now or timezone.now()
+    on = on or timezone.localdate(now)
     with _person_set(person_ids) as among:
         members = _member_rows(rule, on, person_ids, among)
         zones = zones_of([pid for pid, _ in members], on=on)
-        return _apply(rule, members, on=on, actor=actor, zones=zones, among=among)
+        return _apply(rule, members, on=on, actor=actor, zones=zones, among=among, now=now)
 
 
 def _apply(
@@ -168,8 +171,9 @@ def _apply(
     actor: Person | None,
     zones: Zones,
     among: str | None,
+    now: dt.datetime | None = None,
 ) -> int:
-    now = timezone.now()
+    now = now or timezone.now()
     due_at = _DueDates(zones)
     common = dict(
         rule=rule,

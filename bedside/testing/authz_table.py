@@ -58,6 +58,7 @@ URLS: dict[str, Access] = {
     "rule-edit": Access(get=TEACHERS, post=TEACHERS, obj="rule"),
     "rule-pause": Access(get=TEACHERS, post=TEACHERS, obj="rule"),
     "attestation-required-new": Access(get=TEACHERS, post=TEACHERS),
+    "attestation-required-audience": Access(post=TEACHERS),
     "my-transcript": Access(get=SIGNED_IN),
     "my-transcript-csv": Access(get=SIGNED_IN),
     "person-transcript": Access(get=OVERSEERS, obj="person"),
