@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from bedside.assignments.models import Assignment, Reminder
 from bedside.assignments.queries import overdue_q
-from bedside.people.models import Capability, Grant, Person, ScopeKind, active_jobs
+from bedside.people import access
+from bedside.people.models import Capability, Person, Unit, active_jobs
 from bedside.web.humanize import day
 
 log = logging.getLogger(__name__)
@@ -110,25 +111,6 @@ def send_due_reminders(now: dt.datetime | None = None) -> int:
     return sent
 
 
-def managers_of(unit_ids: set[int]) -> dict[int, set[int]]:
-    """For each unit, the persons holding a manage grant over it (unit, department, site or system)."""
-    from bedside.people.models import Unit
-
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
-    grants = list(Grant.objects.filter(capability=Capability.MANAGE).order_by("pk"))
-    found: dict[int, set[int]] = defaultdict(set)
-    for unit in units.values():
-        for g in grants:
-            if (
-                g.scope_kind == ScopeKind.SYSTEM
-                or (g.scope_kind == ScopeKind.SITE and g.scope_id == unit.site_id)
-                or (g.scope_kind == ScopeKind.DEPARTMENT and g.scope_id == unit.department_id)
-                or (g.scope_kind == ScopeKind.UNIT and g.scope_id == unit.pk)
-            ):
-                found[unit.pk].add(g.person_id)
-    return found
-
-
 def escalate_overdue(now: dt.datetime | None = None) -> int:
     """Tell each unit manager, in one e-mail, which of their staff are newly overdue."""
     now = now or timezone.now()
@@ -145,7 +127,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
         .order_by("person_id", "start_date")  # dict() keeps the last: the newest primary job
         .values_list("person_id", "unit_id")
     )
-    managers = managers_of(set(unit_of.values()))
+    managers = access.holders(Capability.MANAGE, Unit.objects.filter(pk__in=set(unit_of.values())))
     per_manager: dict[int, list[Assignment]] = defaultdict(list)
     for a in rows:
         for manager_id in managers.get(unit_of.get(a.person_id), ()):

@@ -2,10 +2,11 @@
 
 Who sees whom is decided by `bedside.people.access`: a learner sees their own
 person and shifts; overseers (teach, manage, report, validate) also see the persons
-with a current job on their units; admins see everyone. Units are organisational,
-not personal, data: every signed-in person may list and open them (as the pages
-name units to everyone). An object outside the caller's reach is a 404, so the
-API never confirms that it exists.
+their grants reach (staff of their units, members of their programs); admins see
+everyone. Units are organisational, not personal, data: every signed-in person may
+list and open them (as the pages name units to everyone). As on the pages, a person
+outside the caller's reach is a 404 (it never confirms that they exist), and a
+caller who oversees no one at all gets 403.
 """
 
 import datetime as dt
@@ -31,24 +32,6 @@ from bedside.people.models import (
 )
 
 router = Router(tags=["people"])
-
-
-def visible_persons_q(viewer: Person, field: str = "pk") -> Q | None:
-    """A Q over person ids (at `field`) the viewer may see; None means everyone."""
-    if access.is_admin(viewer):
-        return None
-    own = Q(**{field: viewer.pk})
-    if not access.has_any(viewer, access.OVERSIGHT):
-        return own
-    if access.unit_filter(viewer, access.OVERSIGHT) is None:
-        return None
-    return own | Q(**{f"{field}__in": access.persons_in_scope(viewer).values("pk")})
-
-
-def scoped(rows: QuerySet, viewer: Person, field: str = "pk") -> QuerySet:
-    """`rows` narrowed to the persons the viewer may see (at `field`)."""
-    q = visible_persons_q(viewer, field)
-    return rows if q is None else rows.filter(q)
 
 
 def with_job_on(rows: QuerySet, field: str, *, unit: int | None = None, role: str | None = None) -> QuerySet:
@@ -174,7 +157,8 @@ def persons_list(
     ] = None,
 ):
     """Persons you may see, by last name: yourself, and for overseers the persons of their units."""
-    rows = with_job_on(scoped(_persons(), request.auth), "pk", unit=unit, role=role)
+    rows = access.scoped(request.auth, access.OVERSIGHT, _persons(), own=True)
+    rows = with_job_on(rows, "pk", unit=unit, role=role)
     rows = narrowed(rows, status=status)
     for word in (q or "").split():
         rows = rows.filter(
@@ -188,11 +172,16 @@ def persons_list(
 
 @router.get("/persons/{person_id}", response=PersonOut, url_name="persons-detail", summary="One person")
 def persons_detail(request: HttpRequest, person_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
-    """A person you may see; 404 for anyone else, whether or not they exist."""
-    person = _persons().filter(pk=person_id).first()
-    if person is None or not access.can_see_person(request.auth, person):
-        raise Http404("No such person in your scope.")
-    return person
+    """Yourself, or a person of your units; 403 if you oversee no one, 404 for anyone else or no one."""
+    return access.get_in_scope(
+        request.auth,
+        access.OVERSIGHT,
+        _persons(),
+        own=True,
+        pk=person_id,
+        denied="You can only see your own person.",
+        missing="No such person in your scope.",
+    )
 
 
 # Units ---------------------------------------------------------------------------------
@@ -246,6 +235,7 @@ def shifts_list(
     starts_from, until = aware(starts_from, "from"), aware(until, "to")
     if starts_from and until and until <= starts_from:
         raise ValidationError("'to' must be after 'from'.")
-    rows = scoped(Shift.objects.select_related("person", "unit", "job_role"), request.auth, "person_id")
+    visible = access.scoped(request.auth, access.OVERSIGHT, Person, own=True)
+    rows = Shift.objects.select_related("person", "unit", "job_role").filter(person__in=visible.values("pk"))
     rows = narrowed(rows, unit_id=unit, person_id=person, end__gt=starts_from, start__lt=until, status=status)
     return rows.order_by("start", "pk")

@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from bedside.api_params import MAX_ID, Page, aware, narrowed
-from bedside.people.api import PersonRef, scoped
+from bedside.people import access
+from bedside.people.api import PersonRef
 from bedside.records.models import Verb
 from bedside.records.queries import current_records
 
@@ -52,6 +53,11 @@ def records_list(
 ):
     """Current records (neither superseded nor voided) of the persons you may see, newest first."""
     since = aware(since, "since")
-    rows = scoped(current_records().select_related("person", "item", "version"), request.auth, "person_id")
+    rows = access.scoped(
+        request.auth,
+        access.OVERSIGHT,
+        current_records().select_related("person", "item", "version"),
+        own=True,
+    )
     rows = narrowed(rows, person_id=person, item_id=item, verb=verb, at__gte=since)
     return rows.order_by("-at", "pk")
