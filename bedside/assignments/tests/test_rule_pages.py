@@ -143,3 +143,44 @@ def test_a_site_wide_educator_sees_the_rules_of_every_unit_of_their_site(
     client.force_login(ended)  # a grant that has ended gives no rules at all
     assert client.get(reverse("rules")).status_code == 403
     assert client.get(reverse("rule", args=[mine[0].pk])).status_code == 403
+
+
+def test_the_rule_services_refuse_an_actor_outside_the_audience(make_person, make_attestation):
+    from django.core.exceptions import PermissionDenied
+
+    from bedside.assignments.rules import rule_create
+    from bedside.attestations.services import attestation_create, required_attestation_create
+    from bedside.people.services import audience_create
+
+    mine, theirs = f.UnitFactory(), f.UnitFactory()
+    learner = make_person(unit=mine)
+    educator = make_person(role=None, grants=[(Capability.TEACH, mine)])
+    item = make_attestation().item
+    with pytest.raises(PermissionDenied, match="educators and curators"):
+        attestation_create(title="Hand hygiene", statement="I will.", owner=learner)
+    everyone = audience_create(name="Everyone", actor=None)
+    both = audience_create(name="Both", actor=None, units=[mine, theirs])
+    terms = {"due_days": 14}
+    with pytest.raises(PermissionDenied, match="Training rules are for educators"):
+        rule_create(
+            name="Hygiene", audience=f.AudienceFactory(units=[mine]), item=item, actor=learner, **terms
+        )
+    with pytest.raises(PermissionDenied, match="units you teach"):
+        rule_create(name="Hygiene", audience=both, item=item, actor=educator, **terms)
+    with pytest.raises(PermissionDenied, match="whole system"):
+        rule_create(name="Hygiene", audience=everyone, item=item, actor=educator, **terms)
+    with pytest.raises(PermissionDenied):
+        required_attestation_create(
+            actor=educator,
+            title="Sneaky",
+            statement="I will.",
+            link="",
+            minutes=3,
+            units=[theirs],
+            job_roles=[],
+            terms=terms,
+        )
+    assert not AssignmentRule.objects.exists() and not LearningItem.objects.filter(title="Sneaky").exists()
+    assert rule_create(
+        name="Hygiene", audience=f.AudienceFactory(units=[mine]), item=item, actor=educator, **terms
+    )
