@@ -24,10 +24,10 @@ from django.utils import timezone
 
 from bedside.assignments.models import Assignment, Reminder
 from bedside.assignments.queries import overdue_q
+from bedside.core.humanize import day
 from bedside.people import access
 from bedside.people.models import Capability, Person, Unit, active_jobs
 from bedside.people.timezones import local_date, zones_of
-from bedside.web.humanize import day
 
 log = logging.getLogger(__name__)
 ESCALATION_PEOPLE_LISTED = 50

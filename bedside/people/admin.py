@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin
 from bedside.people.models import (
     Audience,
     Department,
@@ -10,10 +11,7 @@ from bedside.people.models import (
     Person,
     Program,
     ProgramEnrolment,
-    RosterImport,
-    Shift,
     Site,
-    StaffingMinimum,
     System,
     Unit,
     UnitTag,
@@ -42,18 +40,6 @@ class PersonAdmin(ReadOnlyAdmin):
 class JobAdmin(ReadOnlyAdmin):
     list_display = ["person", "unit", "job_role", "fte", "primary", "start_date", "end_date"]
     raw_id_fields = ["person"]
-
-
-@admin.register(Shift)
-class ShiftAdmin(ReadOnlyAdmin):
-    list_display = ["person", "unit", "job_role", "start", "end", "status", "night"]
-    raw_id_fields = ["person"]
-
-
-@admin.register(StaffingMinimum)
-class StaffingMinimumAdmin(AuditedAdmin):
-    list_display = ["unit", "job_role", "weekday", "start_time", "end_time", "minimum"]
-    list_filter = ["unit__site"]
 
 
 @admin.register(Grant)
@@ -93,8 +79,3 @@ class ProgramEnrolmentAdmin(AuditedAdmin):
 class AudienceAdmin(AuditedAdmin):
     filter_horizontal = ["job_roles", "units", "unit_tags", "sites", "departments"]
     raw_id_fields = ["include_persons", "exclude_persons"]
-
-
-@admin.register(RosterImport)
-class RosterImportAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "kind", "status", "created_at", "uploaded_by"]

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.api import PersonRef
 from bedside.records.models import Verb

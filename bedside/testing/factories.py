@@ -17,14 +17,13 @@ from bedside.people.models import (
     Person,
     Program,
     ProgramEnrolment,
-    Shift,
     Site,
-    StaffingMinimum,
     System,
     Unit,
     UnitKind,
 )
 from bedside.records.models import LearningItem
+from bedside.rosters.models import Shift, StaffingMinimum
 
 PASSWORD = "correct-horse-battery"
 

@@ -41,7 +41,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from bedside.people.importing_files import (
+from bedside.people.models import JobRole, PersonStatus, Unit
+from bedside.rosters.importing_files import (
     Codes,
     RowError,
     Table,
@@ -50,7 +51,6 @@ from bedside.people.importing_files import (
     parse_yes_no,
     text,
 )
-from bedside.people.models import JobRole, PersonStatus, Unit
 
 REQUIRED = ("employee_id", "first_name", "last_name", "hire_date", "unit_code", "job_role_code")
 OPTIONAL = ("email", "status", "fte", "primary", "job_start", "job_end")

@@ -1,6 +1,7 @@
 """The Today page is assembled from providers that feature apps register.
 
-A provider takes a person and returns cards; `web` imports no feature app.
+A provider takes a person and returns cards; `core` imports no app, so the person is any object
+the registering app understands (a `bedside.people.models.Person` in practice).
 """
 
 from __future__ import annotations
@@ -8,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from bedside.people.models import Person
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Section:
     title: str
     empty: str
     order: int
-    cards: Callable[[Person], list[Card]]
+    cards: Callable[[Any], list[Card]]
 
 
 _sections: dict[str, Section] = {}
@@ -49,5 +49,5 @@ def sections() -> list[Section]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
 
 
-def assemble(person: Person) -> list[tuple[Section, list[Card]]]:
+def assemble(person: Any) -> list[tuple[Section, list[Card]]]:
     return [(s, s.cards(person)) for s in sections()]

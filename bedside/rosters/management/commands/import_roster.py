@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from bedside.audit.context import origin
-from bedside.people.importing import COUNT_LABELS, roster_import
-from bedside.people.models import ImportKind
+from bedside.rosters.importing import COUNT_LABELS, roster_import
+from bedside.rosters.models import ImportKind
 
 
 class Command(BaseCommand):

@@ -6,8 +6,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from bedside.audit.models import AuditEntry
-from bedside.people.models import Capability, ImportStatus, Job, Person, RosterImport
-from bedside.people.tests.conftest import PERSON_HEADER
+from bedside.people.models import Capability, Job, Person
+from bedside.rosters.models import ImportStatus, RosterImport
+from bedside.rosters.tests.conftest import PERSON_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -245,7 +246,7 @@ def test_an_administrator_fixes_a_bad_roster_file_and_imports_it_in_a_browser(
 def test_an_import_delivered_twice_runs_once(admin, org, settings, tmp_path):
     from django.core.files.base import ContentFile
 
-    from bedside.people.tasks import run_roster_import
+    from bedside.rosters.tasks import run_roster_import
 
     settings.MEDIA_ROOT = tmp_path
     job = RosterImport(kind="persons", file_name="r.csv", uploaded_by=admin)
@@ -261,7 +262,7 @@ def test_an_import_delivered_twice_runs_once(admin, org, settings, tmp_path):
 def test_the_import_service_refuses_anyone_but_an_administrator(make_person, org, settings, tmp_path):
     from django.core.exceptions import PermissionDenied
 
-    from bedside.people.importing import roster_import_queue
+    from bedside.rosters.importing import roster_import_queue
 
     settings.MEDIA_ROOT = tmp_path
     manager = make_person(role=None, grants=[(Capability.MANAGE, org.icu)])

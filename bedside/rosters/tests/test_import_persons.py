@@ -9,9 +9,9 @@ from django.utils import timezone
 from bedside.assignments.models import Assignment, ClosedReason
 from bedside.audit.models import AuditEntry
 from bedside.people import hooks
-from bedside.people.importing import roster_import
 from bedside.people.models import Job, Person, PersonStatus
-from bedside.people.tests.conftest import PERSON_HEADER
+from bedside.rosters.importing import roster_import
+from bedside.rosters.tests.conftest import PERSON_HEADER
 from bedside.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -332,9 +332,9 @@ def test_the_roster_import_does_not_import_assignments():
     package = Path(__file__).resolve().parents[1]
     modules = [
         *package.glob("importing*.py"),
-        package / "hooks.py",
+        package.parent / "people" / "hooks.py",
         package / "tasks.py",
-        package / "import_views.py",
+        package / "views.py",
     ]
     assert [p.name for p in modules if "bedside.assignments" in p.read_text(encoding="utf-8")] == []
 

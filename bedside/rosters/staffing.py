@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from bedside.people.models import StaffingMinimum, Unit
+from bedside.people.models import Unit
+from bedside.rosters.models import StaffingMinimum
 
 
 @dataclass(frozen=True)

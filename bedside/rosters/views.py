@@ -13,10 +13,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bedside.people import access, importing_persons, importing_shifts
-from bedside.people.importing import COUNT_LABELS, roster_import_queue
-from bedside.people.models import ImportKind, ImportStatus, RosterImport
-from bedside.web.forms import AccessibleForm
+from bedside.core.forms import AccessibleForm
+from bedside.people import access
+from bedside.rosters import importing_persons, importing_shifts
+from bedside.rosters.importing import COUNT_LABELS, roster_import_queue
+from bedside.rosters.models import ImportKind, ImportStatus, RosterImport
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ERRORS_SHOWN = 1000
@@ -87,7 +88,7 @@ def roster_imports(request: HttpRequest) -> HttpResponse:
     imports = RosterImport.objects.select_related("uploaded_by")[:50]
     return render(
         request,
-        "people/roster_imports.html",
+        "rosters/roster_imports.html",
         {
             "form": form,
             "imports": imports,
@@ -115,7 +116,7 @@ def _status_context(job: RosterImport) -> dict:
 @require_GET
 def roster_import(request: HttpRequest, import_id: int) -> HttpResponse:
     job = get_object_or_404(RosterImport.objects.select_related("uploaded_by"), pk=import_id)
-    return render(request, "people/roster_import.html", _status_context(job))
+    return render(request, "rosters/roster_import.html", _status_context(job))
 
 
 @admin_only
@@ -123,4 +124,4 @@ def roster_import(request: HttpRequest, import_id: int) -> HttpResponse:
 def roster_import_progress(request: HttpRequest, import_id: int) -> HttpResponse:
     """The status block the detail page polls every second until the import has finished."""
     job = get_object_or_404(RosterImport, pk=import_id)
-    return render(request, "people/_roster_import_status.html", _status_context(job))
+    return render(request, "rosters/_roster_import_status.html", _status_context(job))

@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bedside.audit.services import audit_bulk
-from bedside.people.importing_files import (
+from bedside.people.models import JobRole, Person, Unit
+from bedside.rosters.importing_files import (
     Codes,
     RowError,
     Table,
@@ -39,7 +40,7 @@ from bedside.people.importing_files import (
     text,
     update_in_bulk,
 )
-from bedside.people.models import JobRole, Person, Shift, ShiftStatus, Unit
+from bedside.rosters.models import Shift, ShiftStatus
 
 REQUIRED = ("employee_id", "unit_code", "job_role_code", "start", "end")
 OPTIONAL = ("source_id", "status")

@@ -1,6 +1,6 @@
 from django import template
 
-from bedside.web import humanize
+from bedside.core import humanize
 
 register = template.Library()
 

@@ -25,9 +25,11 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
-from bedside.people import hooks, importing_persons, importing_persons_plan, importing_shifts
-from bedside.people.importing_files import FileProblem, RowError, Table, read_table
-from bedside.people.models import ImportKind, ImportStatus, Job, Person, RosterImport, Shift
+from bedside.people import hooks
+from bedside.people.models import Job, Person
+from bedside.rosters import importing_persons, importing_persons_plan, importing_shifts
+from bedside.rosters.importing_files import FileProblem, RowError, Table, read_table
+from bedside.rosters.models import ImportKind, ImportStatus, RosterImport, Shift
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +223,7 @@ def roster_import_queue(*, upload: File, kind: str, dry_run: bool, actor: Person
     Only an administrator may: the roster decides everyone's jobs, and so their access.
     """
     from bedside.people import access
-    from bedside.people.tasks import run_roster_import  # tasks import this module
+    from bedside.rosters.tasks import run_roster_import  # tasks import this module
 
     access.require(access.is_admin(actor), "Only administrators can import the roster.")
 

@@ -1,9 +1,9 @@
-"""Background jobs of `people`: each one line deep, calling a service."""
+"""Background jobs of `rosters`: each one line deep, calling a service."""
 
 from django_tasks import task
 
 from bedside.audit.context import origin
-from bedside.people.importing import roster_import_run
+from bedside.rosters.importing import roster_import_run
 
 
 @task()

@@ -30,7 +30,7 @@ def scope_ids_to_references(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0001_initial"),
+        ("people", "0002_shifts_and_imports_move_to_rosters"),
     ]
 
     operations = [

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from bedside.audit.models import AuditEntry
-from bedside.people.importing import roster_import
-from bedside.people.models import Shift, ShiftStatus
-from bedside.people.tests.conftest import SHIFT_HEADER
+from bedside.rosters.importing import roster_import
+from bedside.rosters.models import Shift, ShiftStatus
+from bedside.rosters.tests.conftest import SHIFT_HEADER
 from bedside.testing import factories as f
 
 pytestmark = pytest.mark.django_db

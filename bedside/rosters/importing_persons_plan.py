@@ -16,9 +16,9 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models.functions import Lower
 
 from bedside.audit.services import audit_bulk
-from bedside.people.importing_files import RowError, chunks, update_in_bulk
-from bedside.people.importing_persons import PERSON_FIELDS, JobLine, PersonEntry
 from bedside.people.models import Job, Person, PersonStatus
+from bedside.rosters.importing_files import RowError, chunks, update_in_bulk
+from bedside.rosters.importing_persons import PERSON_FIELDS, JobLine, PersonEntry
 
 
 @dataclass
