@@ -14,7 +14,7 @@ from bedside.people import access
 from bedside.people.models import Capability
 
 RULE_MAKERS = [Capability.TEACH]
-OUTSTANDING_SHOWN = 300  # people listed on a rule's page; the counts above cover everyone
+OUTSTANDING_SHOWN = 100  # people listed on a rule's page, most overdue first; the counts above cover everyone
 # Who has not done a rule's item; `value` is the database ordering of each column.
 OUTSTANDING_COLUMNS = [
     Column("person", "Person", "person__last_name,person__first_name"),
