@@ -6,7 +6,7 @@ class AssignmentsConfig(AppConfig):
     label = "assignments"
 
     def ready(self) -> None:
-        from bedside.assignments import tasks
+        from bedside.assignments import scopes, tasks
         from bedside.assignments.closing import requirement_follow_correction, requirements_close_for
         from bedside.assignments.services import roster_reapply
         from bedside.assignments.today import due_cards
@@ -15,6 +15,7 @@ class AssignmentsConfig(AppConfig):
         from bedside.people.hooks import on_roster_change
         from bedside.records.hooks import on_correction, on_records_added
 
+        scopes.register()
         register_section(
             Section(
                 key="due",

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason
 from bedside.assignments.requirements import chunks
+from bedside.assignments.scopes import require_audience_in_scope
 from bedside.assignments.services import close_requirements, rule_apply
 from bedside.audit.services import audit, audit_bulk
-from bedside.people.models import Audience, Person
+from bedside.people.models import Audience, Capability, Person, Unit
 from bedside.records.models import LearningItem, SourceKind
 
 EDITABLE = ("name", "audience", "item", "due_days", "due_from", "recurrence", "interval_months",
@@ -40,8 +41,11 @@ def rule_create(
     """Save a rule (audience x item x due date x recurrence) and queue its application.
 
     `terms` are the rule's fields: due_days, due_from, recurrence, interval_months,
-    renewal_window_days, window_* and grace_days. Invalid terms raise ValidationError.
+    renewal_window_days, window_* and grace_days. Invalid terms raise ValidationError; an
+    actor who does not teach every unit of the audience, PermissionDenied (None: a job or command).
     """
+    if actor is not None:
+        require_audience_in_scope(actor, audience)
     rule = AssignmentRule(name=name, audience=audience, item=item, created_by=actor, **terms)
     rule.full_clean()
     if not item.active:
@@ -55,6 +59,28 @@ def rule_create(
     )
     _enqueue_reconcile(rule, actor)
     return rule
+
+
+def _require_rule_in_scope(
+    actor: Person | None, rule: AssignmentRule, audience: Audience | None = None
+) -> None:
+    """The actor may change this rule (it reaches units they teach), and every unit an edit adds is theirs.
+
+    None is a job or a command. The views check first; this is the second line.
+    """
+    if actor is None:
+        return
+    from bedside.people import access
+
+    if not access.scoped(actor, [Capability.TEACH], AssignmentRule).filter(pk=rule.pk).exists():
+        raise PermissionDenied("This rule does not reach the units you teach.")
+    if audience is not None and audience.pk != rule.audience_id:
+        added = set(audience.units.values_list("pk", flat=True)) - set(
+            rule.audience.units.values_list("pk", flat=True)
+        )
+        units = access.scoped(actor, [Capability.TEACH], Unit).filter(pk__in=added)
+        if added - set(units.values_list("pk", flat=True)) or (not added and not audience.units.exists()):
+            require_audience_in_scope(actor, audience)
 
 
 def _value(rule: AssignmentRule, name: str):
@@ -71,6 +97,7 @@ def rule_update(*, rule: AssignmentRule, actor: Person | None, **changes) -> dic
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"These fields cannot be edited: {', '.join(sorted(unknown))}.")
+    _require_rule_in_scope(actor, rule, changes.get("audience"))
     locked = AssignmentRule.objects.select_for_update().get(pk=rule.pk)
     before = {name: _value(locked, name) for name in changes}
     for name, value in changes.items():
@@ -96,6 +123,7 @@ def rule_update(*, rule: AssignmentRule, actor: Person | None, **changes) -> dic
 @transaction.atomic
 def rule_pause(*, rule: AssignmentRule, actor: Person | None) -> bool:
     """Stop a rule: nothing new is required by it, and what only it asked for closes (in the background)."""
+    _require_rule_in_scope(actor, rule)
     changed = AssignmentRule.objects.filter(pk=rule.pk, active=True).update(active=False)
     if changed:
         audit(actor=actor, action="rule.pause", target=rule)
@@ -107,6 +135,7 @@ def rule_pause(*, rule: AssignmentRule, actor: Person | None) -> bool:
 @transaction.atomic
 def rule_resume(*, rule: AssignmentRule, actor: Person | None) -> bool:
     """Start a paused rule again: its audience is required again (withdrawn requirements reopen)."""
+    _require_rule_in_scope(actor, rule)
     changed = AssignmentRule.objects.filter(pk=rule.pk, active=False).update(active=True)
     if changed:
         audit(actor=actor, action="rule.resume", target=rule)
