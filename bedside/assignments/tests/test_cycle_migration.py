@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bedside.testing import factories as f
 
-BEFORE = [("assignments", "0002_initial")]
+BEFORE = [("assignments", "0003_reminders_claimed_in_batches")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -49,7 +49,7 @@ def _convert(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assignments", "0002_initial"),
+        ("assignments", "0003_reminders_claimed_in_batches"),
         ("records", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
