@@ -109,7 +109,7 @@ def test_correcting_valid_until_moves_the_coverage_and_the_renewal_due_date(
     make_person, make_attestation, make_rule
 ):
     icu = f.UnitFactory()
-    nurse, educator = make_person(unit=icu), make_person(role=None)
+    nurse, educator = make_person(unit=icu), make_person(role=None, grants=[("teach", icu)])
     item = make_attestation().item
     rule = make_rule(
         item=item, units=[icu], recurrence="interval", interval_months=12, renewal_window_days=60
@@ -140,7 +140,7 @@ def test_voiding_the_completion_reopens_the_requirement_without_its_coverage(
     make_person, make_attestation, make_rule
 ):
     icu = f.UnitFactory()
-    nurse, educator = make_person(unit=icu), make_person(role=None)
+    nurse, educator = make_person(unit=icu), make_person(role=None, grants=[("teach", icu)])
     item = make_attestation().item
     rule_apply(rule=make_rule(item=item, units=[icu], recurrence="interval", interval_months=12))
     record = record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
