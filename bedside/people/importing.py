@@ -107,7 +107,7 @@ def roster_import(
     except FileProblem as problem:
         return _failed([problem.error], kind=kind or "", dry_run=dry_run)
     kind = kind or infer_kind(table.columns)
-    rows = len(table.rows)
+    rows = table.size
     if kind not in COLUMNS:
         message = (
             "Cannot tell whether this is a persons or a shifts file from its columns. A persons file "
@@ -138,6 +138,7 @@ def _import_persons(
 ) -> ImportResult:
     today = timezone.localdate()
     entries, errors, _ = importing_persons.check_rows(table, progress=progress)
+    errors = table.errors + errors
     if errors:
         # Name every bad row at once, including conflicts with what is stored.
         _, more = importing_persons_plan.plan(entries, today=today, errors_only=True)
@@ -162,6 +163,7 @@ def _import_shifts(
     table: Table, *, actor: Person | None, progress: Progress | None, common: dict
 ) -> ImportResult:
     lines, errors = importing_shifts.check_rows(table, progress=progress)
+    errors = table.errors + errors
     if errors:
         return _failed(errors, **common)
     if common["dry_run"]:

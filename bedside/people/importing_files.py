@@ -5,7 +5,16 @@ Also the small pieces both importers share: value parsers, code look-ups, bulk u
 The first row is the header. Column names are matched without regard to case,
 spaces or dashes ("Employee ID" is employee_id); columns Bedside does not know
 are ignored. Blank rows are skipped, but line numbers stay those a person sees
-in a text editor or spreadsheet (the header is line 1).
+in a text editor or spreadsheet (the header is line 1); a CSV record that spans
+several lines (a quoted value with a line break) is named by its first line.
+
+What a reader refuses, row by row, so that every bad row is named at once:
+a row with fewer cells than the header names columns, or with a value beyond
+the last column; a text cell holding a control character (NUL, an escape
+sequence such as ESC[31m, a line break in a name); in CSV a quote that is never
+closed (reported where it opened); in XLSX a formula cell without a saved value.
+Rows that cannot be read as they stand are set aside (`Table.set_aside`) and
+checked no further; a row with a control character is still checked, without it.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import zipfile
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -48,11 +57,49 @@ class FileProblem(Exception):
 class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, Value]]] = field(default_factory=list)
+    # Rows that could not be read as they stand, with why: never imported, never checked further.
+    errors: list[RowError] = field(default_factory=list)
+    set_aside: list[tuple[int, dict[str, Value]]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) + len(self.set_aside)
 
 
 def normalise_column(name: Any) -> str:
     text = "" if name is None else str(name)
     return text.strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# C0 and C1 control characters (NUL, ESC, line breaks, tabs...), line and paragraph separators and the
+# bidirectional overrides that make text display other than it reads.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+CONTROL_NAMES = {0x00: "NUL", 0x09: "a tab", 0x0A: "a line break", 0x0D: "a carriage return", 0x1B: "ESC"}
+
+
+def control_problem(value: str, column: str, where: str) -> str | None:
+    """Why a text cell cannot be stored as it is, or None; `where` is "column B" or "cell B4"."""
+    found = CONTROL.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    name = CONTROL_NAMES.get(code, "")
+    what = f"{name}, U+{code:04X}" if name else f"U+{code:04X}"
+    hint = " (an escape sequence, e.g. a terminal colour code)" if code == 0x1B else ""
+    return (
+        f"{column} ({where}) contains a control character ({what}){hint}; "
+        "remove it from the cell and upload the file again."
+    )
 
 
 def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "") -> Table:
@@ -66,10 +113,12 @@ def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "") -> Table
             "This is an old Excel file (.xls). Save it as .xlsx or as CSV UTF-8 and upload it again."
         )
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data.startswith(b"PK\x03\x04")):
-        table = _read_xlsx(data)
+        from bedside.people.importing_xlsx import read_xlsx
+
+        table = read_xlsx(data)
     else:
         table = _read_csv(data)
-    if not table.rows:
+    if not table.size and not table.errors:
         raise FileProblem("The file has a header but no rows of data.", line=1)
     return table
 
@@ -90,10 +139,16 @@ def _read_bytes(source: str | Path | IO[bytes], name: str) -> tuple[bytes, str]:
     return data, name or str(getattr(source, "name", "") or "")
 
 
-def _header(cells: Iterable[Any], line: int) -> list[str]:
+def header(cells: Iterable[Any], line: int) -> list[str]:
     columns = [normalise_column(c) for c in cells]
     seen: set[str] = set()
-    for column in columns:
+    for index, column in enumerate(columns):
+        if CONTROL.search(column):
+            raise FileProblem(
+                f"The header's column {column_letter(index)} contains a control character; "
+                "remove it and upload the file again.",
+                line=line,
+            )
         if column and column in seen:
             raise FileProblem(f"The column “{column}” appears twice in the header.", line=line)
         seen.add(column)
@@ -102,11 +157,19 @@ def _header(cells: Iterable[Any], line: int) -> list[str]:
     return columns
 
 
-def _read_csv(data: bytes) -> Table:
+def add_row(
+    table: Table, line: int, values: dict[str, Value], *, unreadable: list[str], flagged: list[str]
+) -> None:
+    """Keep a read row; with `unreadable` problems set it aside, with `flagged` ones keep it to check further."""
+    table.errors.extend(RowError(line, p) for p in (*unreadable, *flagged))
+    (table.set_aside if unreadable else table.rows).append((line, values))
+
+
+def _decode(data: bytes) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileProblem("The file is UTF-16 text, not UTF-8. Save it as “CSV UTF-8” and upload it again.")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise FileProblem(
@@ -114,6 +177,10 @@ def _read_csv(data: bytes) -> Table:
             "UTF-8. Save it from your spreadsheet as “CSV UTF-8” and upload it again.",
             line=line,
         ) from exc
+
+
+def _read_csv(data: bytes) -> Table:
+    text = _decode(data)
     if not text.strip():
         raise FileProblem("The file is empty.")
     first_line = text.split("\n", 1)[0]
@@ -126,74 +193,92 @@ def _read_csv(data: bytes) -> Table:
         raise FileProblem("The file is empty.") from exc
     except csv.Error as exc:
         raise FileProblem(f"The header cannot be read as CSV: {exc}.", line=1) from exc
-    columns = _header(header_cells, reader.line_num)
-    width = len(columns)
+    columns = header(header_cells, reader.line_num)
+    named = max(i for i, c in enumerate(columns) if c) + 1  # cells a row needs
+    letters = [column_letter(i) for i in range(len(columns))]
     table = Table(columns=columns)
-    rows = table.rows
+    start = reader.line_num + 1
+    cells: list[str] = []
     try:
         for cells in reader:
+            line, start = start, reader.line_num + 1  # a record is named by its first line
             if not any(c.strip() for c in cells):
                 continue
-            line = reader.line_num
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                raise FileProblem(
-                    f"Line {line} has {len(cells)} cells but the header names {width} columns "
-                    "(a comma inside a value must be in double quotes).",
-                    line=line,
+            problems: list[str] = []
+            flagged: list[str] = []
+            if len(cells) < named:
+                problems.append(
+                    f"The row has {len(cells)} cells but the header names {named} columns; every row needs "
+                    "a cell for each column (an empty value is still a cell: ,,)."
                 )
-            rows.append((line, {c: v.strip() for c, v in zip(columns, cells, strict=False) if c}))
+            elif len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+                problems.append(
+                    f"The row has {len(cells)} cells but the header names {len(columns)} columns "
+                    "(a comma inside a value must be in double quotes)."
+                )
+            values: dict[str, Value] = {}
+            for column, letter, cell in zip(columns, letters, cells, strict=False):
+                if column:
+                    value = values[column] = cell.strip()
+                    problem = control_problem(value, column, f"column {letter}") if value else None
+                    if problem:
+                        flagged.append(problem)
+                        values[column] = CONTROL.sub("", value)  # checked further without it, never stored
+            add_row(table, line, values, unreadable=problems, flagged=flagged)
     except csv.Error as exc:
-        raise FileProblem(
-            f"Line {reader.line_num} cannot be read as CSV: {exc}.", line=reader.line_num
-        ) from exc
+        opened = _open_quote(text, line_start=start, delimiter=delimiter)
+        if opened is None:
+            raise FileProblem(f"Line {start} cannot be read as CSV: {exc}.", line=start) from exc
+        table.errors.append(_unclosed(opened, columns, letters))
+        return table
+    last = start - 1 if not cells else line
+    opened = _open_quote(text, line_start=last, delimiter=delimiter) if cells else None
+    if opened is not None:  # the rest of the file was read as one value: drop that row
+        table.rows = [r for r in table.rows if r[0] != last]
+        table.set_aside = [r for r in table.set_aside if r[0] != last]
+        table.errors = [e for e in table.errors if e.line != last]
+        table.errors.append(_unclosed(opened, columns, letters))
     return table
 
 
-def _cell(value: Any) -> Value:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
+def _unclosed(opened: tuple[int, int], columns: list[str], letters: list[str]) -> RowError:
+    line, index = opened
+    where = f"{columns[index] or 'a value'} (column {letters[index]})" if index < len(columns) else "a value"
+    return RowError(
+        line,
+        f"A double quote opens {where} but is never closed, so the rest of the file from here reads as one "
+        'value. Close the quote ("..."), or double a quote inside a value (""), and upload the file again.',
+    )
 
 
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(
-            "The file cannot be read as an Excel workbook (.xlsx). Save it again as .xlsx or CSV UTF-8."
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            raise FileProblem("The workbook has no sheets.")
-        sheet = workbook.worksheets[0]
-        table: Table | None = None
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if table is None:
-                if not any(v not in (None, "") for v in values):
-                    continue  # leading blank rows before the header
-                table = Table(columns=_header(values, line))
-                columns = table.columns
-                continue
-            cells = [_cell(v) for v in values]
-            if not any(c != "" for c in cells):
-                continue
-            table.rows.append((line, {c: v for c, v in zip(columns, cells, strict=False) if c}))
-    finally:
-        workbook.close()
-    if table is None:
-        raise FileProblem("The file is empty.")
-    return table
+def _open_quote(text: str, *, line_start: int, delimiter: str) -> tuple[int, int] | None:
+    """(line, 0-based column) of a quote opened in the record beginning on `line_start` and never closed."""
+    lines = io.StringIO(text, newline="").readlines()
+    tail = "".join(lines[line_start - 1 :])
+    line, column, at_start, quoted = line_start, 0, True, False
+    opened: tuple[int, int] | None = None
+    i, size = 0, len(tail)
+    while i < size:
+        char = tail[i]
+        if quoted:
+            if char == '"':
+                if i + 1 < size and tail[i + 1] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif char == '"' and at_start:
+            quoted, opened = True, (line, column)
+        elif char == delimiter:
+            column, at_start = column + 1, True
+            i += 1
+            continue
+        elif char in "\r\n":
+            return None  # the record ended with every quote closed
+        at_start = False
+        if char == "\n" or (char == "\r" and tail[i + 1 : i + 2] != "\n"):
+            line += 1
+        i += 1
+    return opened if quoted else None
 
 
 # Values: each parser returns the value or raises ValueError with a message for a person.

@@ -180,7 +180,8 @@ def check_rows(
     roles = Codes(JobRole.objects.values_list("code", "pk"))
     errors: list[RowError] = []
     entries: dict[str, PersonEntry] = {}
-    bad: set[str] = set()
+    # An employee with a row that could not be read is not checked as a whole (e.g. for a primary job).
+    bad: set[str] = {text(v.get("employee_id", "")) for _, v in table.set_aside} - {""}
     job_lines: dict[tuple[str, int, int], int] = {}
     email_owner: dict[str, tuple[str, int]] = {}
     total = len(table.rows)
