@@ -167,10 +167,15 @@ def _import_shifts(
     if errors:
         return _failed(errors, **common)
     if common["dry_run"]:
-        return ImportResult(ok=True, counts=importing_shifts.plan(lines).counts, **common)
+        planned = importing_shifts.plan(lines)
+        if planned.errors:
+            return _failed(planned.errors, **common)
+        return ImportResult(ok=True, counts=planned.counts, **common)
     try:
         with transaction.atomic():
             planned = importing_shifts.plan(lines)
+            if planned.errors:
+                return _failed(planned.errors, **common)
             importing_shifts.apply(planned, actor=actor)
     except IntegrityError as exc:
         return _conflict(exc, common)
