@@ -70,11 +70,12 @@ def plan(
     """
     result = PersonsPlan()
     errors: list[RowError] = []
-    ids = [e.employee_id for e in entries]
-    existing: dict[str, Person] = {}
+    ids = [e.employee_id.lower() for e in entries]
+    existing: dict[str, Person] = {}  # by employee id in lower case: ids ignore case
     for chunk in chunks(ids):
-        for person in Person.objects.filter(employee_id__in=chunk).only("pk", "employee_id", *PERSON_FIELDS):
-            existing[person.employee_id] = person
+        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk)
+        for person in rows.only("pk", "employee_id", *PERSON_FIELDS):
+            existing[person.employee_id.lower()] = person
     jobs_of: dict[int, list[Job]] = defaultdict(list)
     pks = [p.pk for p in existing.values()]
     for chunk in chunks(pks):
@@ -91,7 +92,7 @@ def plan(
         email_holder.update((email, (pk, eid)) for email, pk, eid in rows)
 
     for entry in entries:
-        person = existing.get(entry.employee_id)
+        person = existing.get(entry.employee_id.lower())
         holder = email_holder.get(entry.email) if entry.email else None
         if holder is not None and (person is None or holder[0] != person.pk):
             who = f"employee id {holder[1]}" if holder[1] else "an account without an employee id"

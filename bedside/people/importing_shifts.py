@@ -32,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models.functions import Lower
+
 from bedside.audit.services import audit_bulk
 from bedside.people import importing_shifts_checks as checks
 from bedside.people.importing_files import (
@@ -130,9 +132,10 @@ def check_rows(
     roles = Codes(JobRole.objects.values_list("code", "pk"))
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     employee_ids = sorted({text(v.get("employee_id", "")) for _, v in table.rows} - {""})
-    persons: dict[str, int] = {}
-    for chunk in chunks(employee_ids):
-        persons.update(Person.objects.filter(employee_id__in=chunk).values_list("employee_id", "pk"))
+    persons: dict[str, int] = {}  # by employee id in lower case: ids ignore case
+    for chunk in chunks(sorted({e.lower() for e in employee_ids})):
+        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk)
+        persons.update((eid.lower(), pk) for eid, pk in rows.values_list("employee_id", "pk"))
     jobs = checks.job_dates(persons.values())
     errors: list[RowError] = []
     good: list[ShiftLine] = []
@@ -147,7 +150,7 @@ def check_rows(
         if source_id and len(source_id) > 64:
             problems.append("source_id is longer than 64 characters.")
         employee_id = text(v.get("employee_id", ""))
-        person_id = persons.get(employee_id)
+        person_id = persons.get(employee_id.lower())
         if not employee_id:
             problems.append("employee_id is empty.")
         elif person_id is None:
