@@ -25,7 +25,7 @@ import datetime as dt
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -84,6 +84,7 @@ def column_letter(index: int) -> str:
 # C0 and C1 control characters (NUL, ESC, line breaks, tabs...), line and paragraph separators and the
 # bidirectional overrides that make text display other than it reads.
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+LINE_BREAKS_ASIDE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 CONTROL_NAMES = {0x00: "NUL", 0x09: "a tab", 0x0A: "a line break", 0x0D: "a carriage return", 0x1B: "ESC"}
 
 
@@ -102,8 +103,15 @@ def control_problem(value: str, column: str, where: str) -> str | None:
     )
 
 
-def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "") -> Table:
-    """Read a CSV or XLSX roster into a Table; raises FileProblem with a readable message."""
+RowsRead = Callable[[int], None] | None
+REPORT_EVERY = 1000
+
+
+def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "", rows_read: RowsRead = None) -> Table:
+    """Read a CSV or XLSX roster into a Table; raises FileProblem with a readable message.
+
+    `rows_read(n)` is told how many rows are read, every 1,000 rows.
+    """
     data, name = _read_bytes(path_or_file, name)
     if not data.strip():
         raise FileProblem("The file is empty.")
@@ -115,9 +123,9 @@ def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "") -> Table
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data.startswith(b"PK\x03\x04")):
         from bedside.people.importing_xlsx import read_xlsx
 
-        table = read_xlsx(data)
+        table = read_xlsx(data, rows_read=rows_read)
     else:
-        table = _read_csv(data)
+        table = _read_csv(data, rows_read=rows_read)
     if not table.size and not table.errors:
         raise FileProblem("The file has a header but no rows of data.", line=1)
     return table
@@ -158,11 +166,19 @@ def header(cells: Iterable[Any], line: int) -> list[str]:
 
 
 def add_row(
-    table: Table, line: int, values: dict[str, Value], *, unreadable: list[str], flagged: list[str]
+    table: Table,
+    line: int,
+    values: dict[str, Value],
+    *,
+    unreadable: list[str],
+    flagged: list[str],
+    rows_read: RowsRead = None,
 ) -> None:
     """Keep a read row; with `unreadable` problems set it aside, with `flagged` ones keep it to check further."""
     table.errors.extend(RowError(line, p) for p in (*unreadable, *flagged))
     (table.set_aside if unreadable else table.rows).append((line, values))
+    if rows_read is not None and table.size % REPORT_EVERY == 0:
+        rows_read(table.size)
 
 
 def _decode(data: bytes) -> str:
@@ -179,7 +195,7 @@ def _decode(data: bytes) -> str:
         ) from exc
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, *, rows_read: RowsRead = None) -> Table:
     text = _decode(data)
     if not text.strip():
         raise FileProblem("The file is empty.")
@@ -196,6 +212,10 @@ def _read_csv(data: bytes) -> Table:
     columns = header(header_cells, reader.line_num)
     named = max(i for i, c in enumerate(columns) if c) + 1  # cells a row needs
     letters = [column_letter(i) for i in range(len(columns))]
+    letter_of = {c: letters[i] for i, c in enumerate(columns) if c}
+    # Most files hold no control character at all; then only a record spanning several lines (a line
+    # break inside a quoted value) has cells to look at.
+    anywhere = LINE_BREAKS_ASIDE.search(text) is not None
     table = Table(columns=columns)
     start = reader.line_num + 1
     cells: list[str] = []
@@ -216,15 +236,10 @@ def _read_csv(data: bytes) -> Table:
                     f"The row has {len(cells)} cells but the header names {len(columns)} columns "
                     "(a comma inside a value must be in double quotes)."
                 )
-            values: dict[str, Value] = {}
-            for column, letter, cell in zip(columns, letters, cells, strict=False):
-                if column:
-                    value = values[column] = cell.strip()
-                    problem = control_problem(value, column, f"column {letter}") if value else None
-                    if problem:
-                        flagged.append(problem)
-                        values[column] = CONTROL.sub("", value)  # checked further without it, never stored
-            add_row(table, line, values, unreadable=problems, flagged=flagged)
+            values: dict[str, Value] = {c: v.strip() for c, v in zip(columns, cells, strict=False) if c}
+            if anywhere or start - line > 1:
+                flagged = _controls(values, letter_of)
+            add_row(table, line, values, unreadable=problems, flagged=flagged, rows_read=rows_read)
     except csv.Error as exc:
         opened = _open_quote(text, line_start=start, delimiter=delimiter)
         if opened is None:
@@ -239,6 +254,17 @@ def _read_csv(data: bytes) -> Table:
         table.errors = [e for e in table.errors if e.line != last]
         table.errors.append(_unclosed(opened, columns, letters))
     return table
+
+
+def _controls(values: dict[str, Value], letter_of: dict[str, str]) -> list[str]:
+    """A problem for each cell with a control character; the cell is checked further without it."""
+    problems = []
+    for column, value in values.items():
+        problem = control_problem(value, column, f"column {letter_of[column]}") if value else None
+        if problem:
+            problems.append(problem)
+            values[column] = CONTROL.sub("", value)  # never stored: the file is refused
+    return problems
 
 
 def _unclosed(opened: tuple[int, int], columns: list[str], letters: list[str]) -> RowError:

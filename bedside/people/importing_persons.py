@@ -58,7 +58,7 @@ from bedside.people.models import JobRole, PersonStatus, Unit
 
 REQUIRED = ("employee_id", "first_name", "last_name", "hire_date", "unit_code", "job_role_code")
 OPTIONAL = ("email", "status", "fte", "primary", "job_start", "job_end")
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 500
 # (column, required, what it holds): shown on the upload page.
 COLUMN_HELP = (
     ("employee_id", True, "The person's employee id; how a person is matched between imports (any case)."),
@@ -236,8 +236,6 @@ def check_rows(
                 bad.add(key)
         elif person is not None and job is not None:
             entries[key].jobs.append(job)
-    if progress:
-        progress(total, total)
     for key, entry in entries.items():
         if key in bad:
             continue

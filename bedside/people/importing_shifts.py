@@ -49,7 +49,7 @@ from bedside.people.models import JobRole, Person, Shift, ShiftStatus, Unit
 
 REQUIRED = ("employee_id", "unit_code", "job_role_code", "start", "end")
 OPTIONAL = ("source_id", "status")
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 500
 # (column, required, what it holds): shown on the upload page.
 COLUMN_HELP = (
     ("source_id", False, "The scheduling system's id of the shift; matched on when given."),
@@ -214,8 +214,6 @@ def check_rows(
                 tz=tz,
             )
         )
-    if progress:
-        progress(total, total)
     errors.extend(checks.overlaps_in_file(s for s in good if s.status == ShiftStatus.SCHEDULED))
     return good, errors
 

@@ -19,6 +19,7 @@ from typing import Any
 from bedside.people.importing_files import (
     CONTROL,
     FileProblem,
+    RowsRead,
     Table,
     Value,
     add_row,
@@ -67,7 +68,7 @@ def _empty(sheet) -> bool:
     return all(_blank(values) for values in sheet.iter_rows(values_only=True))
 
 
-def read_xlsx(data: bytes) -> Table:
+def read_xlsx(data: bytes, *, rows_read: RowsRead = None) -> Table:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -86,7 +87,7 @@ def read_xlsx(data: bytes) -> Table:
         if _empty(sheet):
             _refuse_empty_first_sheet(workbook)
         formula_rows = formulas.worksheets[0].iter_rows(values_only=True) if formulas else None
-        return _read_sheet(sheet, formula_rows)
+        return _read_sheet(sheet, formula_rows, rows_read)
     finally:
         workbook.close()
         if formulas is not None:
@@ -105,7 +106,7 @@ def _refuse_empty_first_sheet(workbook) -> None:
     )
 
 
-def _read_sheet(sheet, formula_rows) -> Table:
+def _read_sheet(sheet, formula_rows, rows_read: RowsRead) -> Table:
     table: Table | None = None
     for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
         raw = next(formula_rows) if formula_rows is not None else ()
@@ -142,7 +143,7 @@ def _read_sheet(sheet, formula_rows) -> Table:
                     if problem:
                         flagged.append(problem)
                         row[column] = CONTROL.sub("", cell)  # checked further without it, never stored
-        add_row(table, line, row, unreadable=problems, flagged=flagged)
+        add_row(table, line, row, unreadable=problems, flagged=flagged, rows_read=rows_read)
     if table is None:
         raise FileProblem("The file is empty.")
     return table

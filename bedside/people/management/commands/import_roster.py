@@ -33,8 +33,8 @@ class Command(BaseCommand):
     def handle(
         self, *args, file: str, kind: str | None, dry_run: bool, verbosity: int = 1, **options
     ) -> None:
-        def progress(done: int, total: int) -> None:
-            if verbosity > 1:
+        def progress(phase: str, done: int, total: int) -> None:
+            if verbosity > 1 and phase == "checking":
                 self.stderr.write(f"checked {done:,} of {total:,} rows")
 
         with origin(source="command:import_roster"):
