@@ -8,9 +8,9 @@ class AssignmentsConfig(AppConfig):
     def ready(self) -> None:
         from bedside.assignments.services import requirement_follow_correction, roster_reapply
         from bedside.assignments.today import due_cards
+        from bedside.core.today import Section, register_section
         from bedside.people.hooks import on_roster_change
         from bedside.records.hooks import on_correction
-        from bedside.web.today import Section, register_section
 
         register_section(
             Section(

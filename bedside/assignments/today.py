@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from bedside.assignments.queries import OVERDUE, SATISFIED, open_for, status_of
+from bedside.core.humanize import due_phrase
+from bedside.core.today import Card
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
-from bedside.web.humanize import due_phrase
-from bedside.web.today import Card
 
 
 def due_cards(person: Person) -> list[Card]:

@@ -44,7 +44,7 @@ def periodic_jobs() -> list[PeriodicJob]:
         PeriodicJob("assignments.rules_apply_all", daily, "bedside.assignments.tasks.apply_rules"),
         PeriodicJob("assignments.send_reminders", hourly, "bedside.assignments.tasks.send_reminders"),
         PeriodicJob("assignments.escalate_overdue", daily, "bedside.assignments.tasks.escalate_overdue"),
-        PeriodicJob("people.roster_uploads_expire", daily, "bedside.people.tasks.expire_roster_uploads"),
+        PeriodicJob("rosters.roster_uploads_expire", daily, "bedside.rosters.tasks.expire_roster_uploads"),
     ]
 
 

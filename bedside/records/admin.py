@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin
 from bedside.records.models import ItemVersion, LearningItem, Record
 
 

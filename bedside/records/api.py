@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, Page, aware, narrowed
 from bedside.people.api import PersonRef, scoped
 from bedside.records.models import Verb
 from bedside.records.queries import current_records

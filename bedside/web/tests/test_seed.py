@@ -14,8 +14,9 @@ from bedside.assignments.queries import required, with_status
 from bedside.audit.models import AuditEntry
 from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.seed import seed_hospital
-from bedside.people.models import Grant, Job, Person, Shift, Site, Unit
+from bedside.people.models import Grant, Job, Person, Site, Unit
 from bedside.records.models import Record
+from bedside.rosters.models import Shift
 
 pytestmark = pytest.mark.django_db
 

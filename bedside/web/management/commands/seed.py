@@ -43,7 +43,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded in {report.seconds:.1f} s: {counts.get('people.person', 0)} people, "
-                f"{counts.get('people.shift', 0)} shifts, {counts.get('requirements', 0)} requirements "
+                f"{counts.get('rosters.shift', 0)} shifts, {counts.get('requirements', 0)} requirements "
                 f"({counts.get('done', 0)} done), {counts.get('records.record', 0)} records; "
                 f"{met} of {windows} staffing windows meet their minimum."
             )
