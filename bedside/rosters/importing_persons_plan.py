@@ -73,7 +73,7 @@ def plan(
     ids = [e.employee_id.lower() for e in entries]
     existing: dict[str, Person] = {}  # by employee id in lower case: ids ignore case
     for chunk in chunks(ids):
-        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk)
+        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk).order_by()
         for person in rows.only("pk", "employee_id", *PERSON_FIELDS):
             existing[person.employee_id.lower()] = person
     jobs_of: dict[int, list[Job]] = defaultdict(list)

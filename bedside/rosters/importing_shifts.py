@@ -135,7 +135,7 @@ def check_rows(
     employee_ids = sorted({text(v.get("employee_id", "")) for _, v in table.rows} - {""})
     persons: dict[str, int] = {}  # by employee id in lower case: ids ignore case
     for chunk in chunks(sorted({e.lower() for e in employee_ids})):
-        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk)
+        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk).order_by()
         persons.update((eid.lower(), pk) for eid, pk in rows.values_list("employee_id", "pk"))
     jobs = checks.job_dates(persons.values())
     errors: list[RowError] = []
