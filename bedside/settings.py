@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",
+    "bedside.demo",
 ]
 
 MIDDLEWARE = [

@@ -6,3 +6,10 @@ class RostersConfig(AppConfig):
 
     name = "bedside.rosters"
     label = "rosters"
+
+    def ready(self) -> None:
+        from bedside.core.periodic import daily_at, register_periodic
+        from bedside.rosters import tasks
+
+        # Uploaded roster files past ROSTER_UPLOAD_RETENTION_DAYS are deleted at night, local time.
+        register_periodic("rosters.roster_uploads_expire", tasks.expire_roster_uploads, when=daily_at(2, 0))

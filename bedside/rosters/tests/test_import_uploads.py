@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.base import ContentFile
 
 from bedside.audit.models import AuditEntry
-from bedside.jobs.schedule import periodic_jobs
+from bedside.core.periodic import periodic_jobs
 from bedside.rosters.importing_uploads import roster_uploads_expire
 from bedside.rosters.models import ImportStatus, RosterImport
 
@@ -85,9 +85,9 @@ def test_the_clean_up_is_a_daily_periodic_job_that_deletes_old_files(media):
     from bedside.rosters.tasks import expire_roster_uploads
 
     job = next(j for j in periodic_jobs() if j.name == "rosters.roster_uploads_expire")
-    assert job.task_path == "bedside.rosters.tasks.expire_roster_uploads"
+    assert job.job is expire_roster_uploads and job.is_task
     hour, day = dt.timedelta(hours=1), dt.timedelta(days=1)
-    assert job.period(NOW) == job.period(NOW + hour) != job.period(NOW + day)  # once a day
+    assert job.when.period(NOW) == job.when.period(NOW + hour) != job.when.period(NOW + day)  # once a day
     old = uploaded("old.csv", finished_days_ago=120)
 
     with time_machine.travel(NOW, tick=False):

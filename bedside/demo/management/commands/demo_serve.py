@@ -11,6 +11,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from bedside.demo.logins import demo_logins_text
+
 
 class Command(BaseCommand):
     help = "Serve Bedside on http://127.0.0.1:8000 with a task worker and the scheduler (Ctrl-C stops all)."
@@ -74,9 +76,5 @@ class Command(BaseCommand):
 
     def _print_logins(self, bind: str) -> None:
         self.stdout.write(f"\nBedside is serving on http://{bind}/\n")
-        try:
-            from bedside.demo.logins import demo_logins_text
-        except ImportError:  # the demo package is optional in a production install
-            return
         self.stdout.write(demo_logins_text())
         self.stdout.write("\nCtrl-C stops the web server, the worker and the scheduler.\n")
