@@ -1,4 +1,4 @@
-"""Reading roster files: CSV (UTF-8) or XLSX (first sheet) into rows with their line numbers.
+"""Reading roster files: CSV (`importing_csv`) or XLSX (`importing_xlsx`, first sheet) into rows with their lines.
 
 Also the small pieces both importers share: value parsers, code look-ups, bulk updates.
 
@@ -20,9 +20,7 @@ checked no further; a row with a control character is still checked, without it.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -31,7 +29,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import models
+from django.db import connection, models
+
+from bedside.people.models import Person
 
 Value = str | dt.datetime | dt.date | dt.time
 
@@ -125,7 +125,9 @@ def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "", rows_rea
 
         table = read_xlsx(data, rows_read=rows_read)
     else:
-        table = _read_csv(data, rows_read=rows_read)
+        from bedside.rosters.importing_csv import read_csv
+
+        table = read_csv(data, rows_read=rows_read)
     if not table.size and not table.errors:
         raise FileProblem("The file has a header but no rows of data.", line=1)
     return table
@@ -179,132 +181,6 @@ def add_row(
     (table.set_aside if unreadable else table.rows).append((line, values))
     if rows_read is not None and table.size % REPORT_EVERY == 0:
         rows_read(table.size)
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem("The file is UTF-16 text, not UTF-8. Save it as “CSV UTF-8” and upload it again.")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FileProblem(
-            f"The file is not UTF-8 text: line {line} has a byte (0x{data[exc.start]:02X}) that is not "
-            "UTF-8. Save it from your spreadsheet as “CSV UTF-8” and upload it again.",
-            line=line,
-        ) from exc
-
-
-def _read_csv(data: bytes, *, rows_read: RowsRead = None) -> Table:
-    text = _decode(data)
-    if not text.strip():
-        raise FileProblem("The file is empty.")
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in some locales write ";" or tabs; the header shows which.
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header_cells = next(reader)
-    except StopIteration as exc:
-        raise FileProblem("The file is empty.") from exc
-    except csv.Error as exc:
-        raise FileProblem(f"The header cannot be read as CSV: {exc}.", line=1) from exc
-    columns = header(header_cells, reader.line_num)
-    named = max(i for i, c in enumerate(columns) if c) + 1  # cells a row needs
-    letters = [column_letter(i) for i in range(len(columns))]
-    letter_of = {c: letters[i] for i, c in enumerate(columns) if c}
-    # Most files hold no control character at all; then only a record spanning several lines (a line
-    # break inside a quoted value) has cells to look at.
-    anywhere = LINE_BREAKS_ASIDE.search(text) is not None
-    table = Table(columns=columns)
-    start = reader.line_num + 1
-    cells: list[str] = []
-    try:
-        for cells in reader:
-            line, start = start, reader.line_num + 1  # a record is named by its first line
-            if not any(c.strip() for c in cells):
-                continue
-            problems: list[str] = []
-            flagged: list[str] = []
-            if len(cells) < named:
-                problems.append(
-                    f"The row has {len(cells)} cells but the header names {named} columns; every row needs "
-                    "a cell for each column (an empty value is still a cell: ,,)."
-                )
-            elif len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-                problems.append(
-                    f"The row has {len(cells)} cells but the header names {len(columns)} columns "
-                    "(a comma inside a value must be in double quotes)."
-                )
-            values: dict[str, Value] = {c: v.strip() for c, v in zip(columns, cells, strict=False) if c}
-            if anywhere or start - line > 1:
-                flagged = _controls(values, letter_of)
-            add_row(table, line, values, unreadable=problems, flagged=flagged, rows_read=rows_read)
-    except csv.Error as exc:
-        opened = _open_quote(text, line_start=start, delimiter=delimiter)
-        if opened is None:
-            raise FileProblem(f"Line {start} cannot be read as CSV: {exc}.", line=start) from exc
-        table.errors.append(_unclosed(opened, columns, letters))
-        return table
-    last = start - 1 if not cells else line
-    opened = _open_quote(text, line_start=last, delimiter=delimiter) if cells else None
-    if opened is not None:  # the rest of the file was read as one value: drop that row
-        table.rows = [r for r in table.rows if r[0] != last]
-        table.set_aside = [r for r in table.set_aside if r[0] != last]
-        table.errors = [e for e in table.errors if e.line != last]
-        table.errors.append(_unclosed(opened, columns, letters))
-    return table
-
-
-def _controls(values: dict[str, Value], letter_of: dict[str, str]) -> list[str]:
-    """A problem for each cell with a control character; the cell is checked further without it."""
-    problems = []
-    for column, value in values.items():
-        problem = control_problem(value, column, f"column {letter_of[column]}") if value else None
-        if problem:
-            problems.append(problem)
-            values[column] = CONTROL.sub("", value)  # never stored: the file is refused
-    return problems
-
-
-def _unclosed(opened: tuple[int, int], columns: list[str], letters: list[str]) -> RowError:
-    line, index = opened
-    where = f"{columns[index] or 'a value'} (column {letters[index]})" if index < len(columns) else "a value"
-    return RowError(
-        line,
-        f"A double quote opens {where} but is never closed, so the rest of the file from here reads as one "
-        'value. Close the quote ("..."), or double a quote inside a value (""), and upload the file again.',
-    )
-
-
-def _open_quote(text: str, *, line_start: int, delimiter: str) -> tuple[int, int] | None:
-    """(line, 0-based column) of a quote opened in the record beginning on `line_start` and never closed."""
-    lines = io.StringIO(text, newline="").readlines()
-    tail = "".join(lines[line_start - 1 :])
-    line, column, at_start, quoted = line_start, 0, True, False
-    opened: tuple[int, int] | None = None
-    i, size = 0, len(tail)
-    while i < size:
-        char = tail[i]
-        if quoted:
-            if char == '"':
-                if i + 1 < size and tail[i + 1] == '"':
-                    i += 1
-                else:
-                    quoted = False
-        elif char == '"' and at_start:
-            quoted, opened = True, (line, column)
-        elif char == delimiter:
-            column, at_start = column + 1, True
-            i += 1
-            continue
-        elif char in "\r\n":
-            return None  # the record ended with every quote closed
-        at_start = False
-        if char == "\n" or (char == "\r" and tail[i + 1 : i + 2] != "\n"):
-            line += 1
-        i += 1
-    return opened if quoted else None
 
 
 # Values: each parser returns the value or raises ValueError with a message for a person.
@@ -425,3 +301,21 @@ def update_in_bulk(model: type[models.Model], changed: Sequence[tuple[models.Mod
             model._default_manager.filter(pk__in=[o.pk for o in part]).update(**dict(key))
     if rest:
         model._default_manager.bulk_update(rest, sorted(columns), batch_size=1000)
+
+
+def person_ids_ignoring_case(employee_ids: Iterable[str]) -> dict[str, int]:
+    """{employee id in lower case: person pk} of the persons with these ids in any case.
+
+    Raw SQL, answered by the lower(employee_id) index: Django's `__in` on an expression
+    prepares each of 50,000 values one by one, which doubled this look-up's time.
+    """
+    table = connection.ops.quote_name(Person._meta.db_table)
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in chunks(sorted({e.lower() for e in employee_ids})):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, employee_id FROM {table} WHERE LOWER(employee_id) IN ({marks})", chunk
+            )
+            found.update((employee_id.lower(), pk) for pk, employee_id in cursor.fetchall())
+    return found

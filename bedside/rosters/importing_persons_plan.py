@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from bedside.audit.services import audit_bulk
 from bedside.people.models import Job, Person, PersonStatus
-from bedside.rosters.importing_files import RowError, chunks, update_in_bulk
+from bedside.rosters.importing_files import RowError, chunks, person_ids_ignoring_case, update_in_bulk
 from bedside.rosters.importing_persons import PERSON_FIELDS, JobLine, PersonEntry
 
 
@@ -70,11 +70,10 @@ def plan(
     """
     result = PersonsPlan()
     errors: list[RowError] = []
-    ids = [e.employee_id.lower() for e in entries]
+    pks = person_ids_ignoring_case(e.employee_id for e in entries)
     existing: dict[str, Person] = {}  # by employee id in lower case: ids ignore case
-    for chunk in chunks(ids):
-        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk).order_by()
-        for person in rows.only("pk", "employee_id", *PERSON_FIELDS):
+    for chunk in chunks(sorted(pks.values())):
+        for person in Person.objects.filter(pk__in=chunk).only("pk", "employee_id", *PERSON_FIELDS):
             existing[person.employee_id.lower()] = person
     jobs_of: dict[int, list[Job]] = defaultdict(list)
     pks = [p.pk for p in existing.values()]

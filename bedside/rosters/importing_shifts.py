@@ -32,8 +32,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models.functions import Lower
-
 from bedside.audit.services import audit_bulk
 from bedside.people.models import JobRole, Person, Unit
 from bedside.rosters import importing_shifts_checks as checks
@@ -43,6 +41,7 @@ from bedside.rosters.importing_files import (
     Table,
     chunks,
     parse_local_datetime,
+    person_ids_ignoring_case,
     text,
     update_in_bulk,
 )
@@ -133,10 +132,7 @@ def check_rows(
     roles = Codes(JobRole.objects.values_list("code", "pk"))
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     employee_ids = sorted({text(v.get("employee_id", "")) for _, v in table.rows} - {""})
-    persons: dict[str, int] = {}  # by employee id in lower case: ids ignore case
-    for chunk in chunks(sorted({e.lower() for e in employee_ids})):
-        rows = Person.objects.alias(key=Lower("employee_id")).filter(key__in=chunk).order_by()
-        persons.update((eid.lower(), pk) for eid, pk in rows.values_list("employee_id", "pk"))
+    persons = person_ids_ignoring_case(employee_ids)  # by employee id in lower case: ids ignore case
     jobs = checks.job_dates(persons.values())
     errors: list[RowError] = []
     good: list[ShiftLine] = []
