@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from bedside.audit.context import current_origin, origin
+from bedside.core import humanize
 
 log = logging.getLogger("bedside.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -80,3 +81,22 @@ class IdleTimeoutMiddleware:
             if not request.META.get(BACKGROUND_HEADER):
                 request.session["last_active"] = now
         return self.get_response(request)
+
+
+class ViewerTimeZoneMiddleware:
+    """Dates on a signed-in person's pages are in their site's zone (looked up only when a date is shown)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from bedside.people.timezones import tz_of  # models: not importable when logging loads this module
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        with humanize.viewer_zone(lambda: tz_of(user)):
+            response = self.get_response(request)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # a TemplateResponse renders here, still in the viewer's zone
+        return response
