@@ -155,3 +155,19 @@ def test_compliance_pages_do_not_grow_a_query_per_row(
         client.get(reverse("compliance"))
     with django_assert_max_num_queries(14):
         client.get(reverse("compliance-unit", args=[units[0].pk]))
+
+
+def test_tables_write_large_counts_with_separators(rf):
+    from django.template.loader import render_to_string
+
+    from bedside.core.sorting import SortedTable
+    from bedside.records.models import LearningItem
+    from bedside.reports.queries import ItemRow
+
+    row = ItemRow(LearningItem(title="Hand hygiene"), total=12400, satisfied=9000, overdue=1500)
+    html = render_to_string(
+        "reports/_percent_table.html",
+        {"table": SortedTable([row], []), "kind": "item", "caption": "Items"},
+        request=rf.get("/"),
+    )
+    assert "12,400" in html and "1,900" in html and "1,500" in html

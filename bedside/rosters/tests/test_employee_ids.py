@@ -94,7 +94,7 @@ def test_the_api_and_the_admin_find_a_person_by_id_in_any_case(client, make_pers
 
 
 def test_the_migration_names_ids_that_differ_only_by_case_before_adding_the_constraint(db):
-    migration = importlib.import_module("bedside.people.migrations.0003_employee_id_ignores_case")
+    migration = importlib.import_module("bedside.people.migrations.0004_employee_id_ignores_case")
     f.PersonFactory(employee_id="A1")
     with connection.cursor() as cursor:  # as before the migration: no index yet (rolled back after the test)
         cursor.execute("DROP INDEX person_employee_id_unique_ci")

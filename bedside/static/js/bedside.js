@@ -48,9 +48,13 @@
     // On a phone the unit names get a fixed share of the width and are shortened with "…";
     // the tooltip and the table below give the whole name.
     var narrow = box.clientWidth < 600;
-    var maxChars = narrow ? 18 : 40;
+    var maxChars = narrow ? 21 : 44;
+    // "Medicine 7 North (HG)": shorten the unit's name, keep its site code.
     function shorten(label) {
-      return label.length > maxChars ? label.slice(0, maxChars - 1) + "…" : label;
+      if (label.length <= maxChars) return label;
+      var m = label.match(/^(.*)( \([^)]*\))$/);
+      var name = m ? m[1] : label, code = m ? m[2] : "";
+      return name.slice(0, Math.max(4, maxChars - code.length - 1)) + "…" + code;
     }
     new window.Chart(canvas, {
       type: "bar",
@@ -70,7 +74,7 @@
           y: {
             stacked: true,
             ticks: { autoSkip: false, callback: function (v) { return shorten(this.getLabelForValue(v)); } },
-            afterFit: function (scale) { scale.width = Math.min(scale.width, box.clientWidth * (narrow ? 0.42 : 0.35)); }
+            afterFit: function (scale) { scale.width = Math.min(scale.width, box.clientWidth * (narrow ? 0.46 : 0.35)); }
           }
         },
         plugins: { legend: { position: "bottom" } },

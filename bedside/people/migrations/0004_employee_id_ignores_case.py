@@ -41,7 +41,7 @@ def check_no_ids_differ_only_by_case(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0002_shifts_and_imports_move_to_rosters"),
+        ("people", "0003_grant_scope_references_and_programs"),
     ]
 
     operations = [
