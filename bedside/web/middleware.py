@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from bedside.audit.context import current_origin, origin
+from bedside.web.client_address import client_address
 
 log = logging.getLogger("bedside.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -38,7 +39,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         started = time.perf_counter()
-        with origin(request_id=request_id, source=request.META.get("REMOTE_ADDR", "")):
+        with origin(request_id=request_id, source=client_address(request)):
             response = self.get_response(request)
             user = getattr(request, "user", None)
             log.info(
