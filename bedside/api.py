@@ -12,13 +12,23 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Swagger
 
+from bedside.api_answers import with_error_answers
 from bedside.api_auth import api_auth
 from bedside.assignments.api import router as assignments_router
 from bedside.attestations.api import router as attestations_router
 from bedside.people.api import router as people_router
 from bedside.records.api import router as records_router
 
-api = NinjaAPI(
+
+class BedsideAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the error answers each operation gives."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_error_answers(document)
+
+
+api = BedsideAPI(
     title="Bedside API",
     version="1",
     description=(

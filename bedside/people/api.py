@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware, narrowed
+from bedside.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.models import (
     Person,
@@ -234,11 +234,11 @@ def shifts_list(
     unit: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Unit id")] = None,
     person: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Person id")] = None,
     starts_from: Annotated[
-        dt.datetime | None,
+        IsoDateTime | None,
         Query(None, alias="from", description="Shifts still running at or after this time (ISO 8601)"),
     ] = None,
     until: Annotated[
-        dt.datetime | None, Query(None, alias="to", description="Shifts starting before this time")
+        IsoDateTime | None, Query(None, alias="to", description="Shifts starting before this time")
     ] = None,
     status: Annotated[ShiftStatus | None, Query(None, description="Scheduled or cancelled")] = None,
 ):

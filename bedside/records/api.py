@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, aware, narrowed
+from bedside.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
 from bedside.people.api import PersonRef, scoped
 from bedside.records.models import Verb
 from bedside.records.queries import current_records
@@ -47,7 +47,7 @@ def records_list(
     item: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Learning item id")] = None,
     verb: Annotated[Verb | None, Query(None, description="What the person did")] = None,
     since: Annotated[
-        dt.datetime | None, Query(None, description="Records at or after this time (ISO 8601)")
+        IsoDateTime | None, Query(None, description="Records at or after this time (ISO 8601)")
     ] = None,
 ):
     """Current records (neither superseded nor voided) of the persons you may see, newest first."""
