@@ -1,9 +1,13 @@
 from django.conf import settings
 from django.db import models
 
+from bedside.audit.append_only import AppendOnlyModel
 
-class AuditEntry(models.Model):
+
+class AuditEntry(AppendOnlyModel):
     """One append-only line of the audit trail: who did what to which row, from where."""
+
+    append_only_reason = "The audit trail is append-only"
 
     at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(

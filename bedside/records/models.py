@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from bedside.audit.append_only import AppendOnlyModel
+
 
 class LearningItem(models.Model):
     """One row per thing a person can learn, whatever app owns it (its `kind`)."""
@@ -63,8 +65,10 @@ class SourceKind(models.TextChoices):
     INTEGRATION = "integration", "Integration"
 
 
-class Record(models.Model):
+class Record(AppendOnlyModel):
     """Evidence that a person did something. Never edited or deleted: corrections supersede."""
+
+    append_only_reason = "Learning records are evidence; supersede instead"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="records")
@@ -105,11 +109,3 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.verb} {self.item_id} {self.at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise RuntimeError("Learning records are evidence and are never edited; supersede instead.")
-        return super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("Learning records are evidence and are never deleted; supersede instead.")

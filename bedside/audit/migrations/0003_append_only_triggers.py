@@ -1,0 +1,22 @@
+"""The audit trail refuses UPDATE and DELETE in the database too (see bedside/audit/append_only.py)."""
+
+from django.db import migrations
+
+from bedside.audit.append_only import create_triggers, drop_triggers
+
+TABLE = "audit_auditentry"
+WHY = "The audit trail is append-only."
+
+
+def forwards(apps, schema_editor):
+    create_triggers(schema_editor, table=TABLE, why=WHY)
+
+
+def backwards(apps, schema_editor):
+    drop_triggers(schema_editor, table=TABLE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0002_initial")]
+
+    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
