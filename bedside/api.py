@@ -1,6 +1,6 @@
 """The HTTP API root: django-ninja at /api/v1, each app adds its router.
 
-Every operation needs a bearer token or a signed-in session (bedside.api_auth);
+Every operation needs a bearer token or a signed-in session (bedside.people.api_auth);
 the OpenAPI document (/api/v1/openapi.json) and its docs page (/api/v1/docs) are
 public, as they describe the API and hold no data.
 """
@@ -12,12 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Swagger
 
-from bedside.api_answers import with_error_answers
-from bedside.api_auth import api_auth
 from bedside.assignments.api import router as assignments_router
 from bedside.attestations.api import router as attestations_router
+from bedside.core.api_answers import with_error_answers
 from bedside.people.api import router as people_router
+from bedside.people.api_auth import api_auth
 from bedside.records.api import router as records_router
+from bedside.rosters.api import router as rosters_router
 
 
 class BedsideAPI(NinjaAPI):
@@ -45,6 +46,7 @@ api = BedsideAPI(
 )
 
 api.add_router("", people_router)
+api.add_router("", rosters_router)
 api.add_router("", assignments_router)
 api.add_router("", records_router)
 api.add_router("", attestations_router)

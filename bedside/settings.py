@@ -74,14 +74,17 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "bedside.core",
     "bedside.audit",
     "bedside.people",
+    "bedside.rosters",
     "bedside.records",
     "bedside.assignments",
     "bedside.attestations",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",
+    "bedside.demo",
 ]
 
 MIDDLEWARE = [

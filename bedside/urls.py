@@ -74,7 +74,7 @@ urlpatterns = [
         report_views.compliance_unit_export,
         name="compliance-unit-export",
     ),
-    path("roster/", include("bedside.people.urls")),
+    path("roster/", include("bedside.rosters.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,8 @@ from django.contrib import admin
 
 from bedside.assignments.models import Assignment, AssignmentRule
 from bedside.assignments.services import rule_apply
-from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin
 
 
 @admin.register(AssignmentRule)

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, Page, narrowed
 from bedside.assignments.queries import required, with_status
+from bedside.core.api_params import MAX_ID, Page, narrowed
 from bedside.people.api import PersonRef, scoped, with_job_on
 from bedside.records.api import ItemRef
 

@@ -6,11 +6,13 @@ class AssignmentsConfig(AppConfig):
     label = "assignments"
 
     def ready(self) -> None:
+        from bedside.assignments import tasks
         from bedside.assignments.services import requirement_follow_correction, roster_reapply
         from bedside.assignments.today import due_cards
+        from bedside.core.periodic import daily_at, every, register_periodic
+        from bedside.core.today import Section, register_section
         from bedside.people.hooks import on_roster_change
         from bedside.records.hooks import on_correction
-        from bedside.web.today import Section, register_section
 
         register_section(
             Section(
@@ -25,3 +27,7 @@ class AssignmentsConfig(AppConfig):
         on_roster_change(roster_reapply)
         # A voided completion reopens the requirement it had closed.
         on_correction(requirement_follow_correction)
+        # Daily jobs run once a local day, from local midnight; reminders every hour.
+        register_periodic("assignments.rules_apply_all", tasks.apply_rules, when=daily_at(0, 0))
+        register_periodic("assignments.send_reminders", tasks.send_reminders, when=every(minutes=60))
+        register_periodic("assignments.escalate_overdue", tasks.escalate_overdue, when=daily_at(0, 0))

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from bedside.assignments.models import Assignment, Reminder
 from bedside.assignments.queries import overdue_q
+from bedside.core.humanize import day
 from bedside.people.models import Capability, Grant, Person, ScopeKind, active_jobs
-from bedside.web.humanize import day
 
 log = logging.getLogger(__name__)
 

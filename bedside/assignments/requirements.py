@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from bedside.assignments.cycles import add_months
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, Recurrence
 from bedside.audit.services import audit_bulk
-from bedside.bulkcopy import copy_new_rows, copy_supported
+from bedside.core.bulkcopy import copy_new_rows, copy_supported
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record

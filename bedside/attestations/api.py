@@ -5,9 +5,9 @@ from typing import Annotated
 from django.http import Http404, HttpRequest
 from ninja import Path, Router
 
-from bedside.api_params import MAX_ID
 from bedside.attestations.models import Attestation
 from bedside.attestations.services import attestation_acknowledge
+from bedside.core.api_params import MAX_ID
 from bedside.records.api import RecordOut
 
 router = Router(tags=["attestations"])

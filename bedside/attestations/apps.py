@@ -15,7 +15,8 @@ class AttestationsConfig(AppConfig):
             ItemKind(
                 kind="attestation",
                 label="Attestation",
-                open_url=lambda item: reverse("attestation", args=[item.pk]),
+                open_url=lambda item, person: reverse("attestation", args=[item.pk]),
+                verbs=frozenset({Verb.ACKNOWLEDGED}),
                 completing_verbs=frozenset({Verb.ACKNOWLEDGED}),
             )
         )

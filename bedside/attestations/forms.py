@@ -7,8 +7,8 @@ import calendar
 from django import forms
 
 from bedside.assignments.models import DueFrom, Recurrence
+from bedside.core.forms import AccessibleForm
 from bedside.people.models import JobRole, Unit
-from bedside.web.forms import AccessibleForm
 
 MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
 

@@ -12,7 +12,7 @@ from bedside.attestations.forms import RequiredAttestationForm
 from bedside.attestations.models import Attestation
 from bedside.attestations.services import attestation_acknowledge, required_attestation_create
 from bedside.people import access
-from bedside.records.queries import current_records
+from bedside.records.kinds import item_status
 
 
 @login_required
@@ -27,13 +27,11 @@ def attestation(request: HttpRequest, item_id: int) -> HttpResponse:
         attestation_acknowledge(person=person, item=attestation.item)
         messages.success(request, f"Done: you attested to “{attestation.item.title}”.")
         return redirect("today")
+    now = timezone.now()
     requirement = open_for(person).filter(item=attestation.item).first()
-    last = current_records().filter(person=person, item=attestation.item).order_by("-at").first()
-    return render(
-        request,
-        "attestations/attestation.html",
-        {"attestation": attestation, "requirement": requirement, "last": last, "now": timezone.now()},
-    )
+    status = item_status(attestation.item, person, now=now)
+    context = {"attestation": attestation, "requirement": requirement, "status": status, "now": now}
+    return render(request, "attestations/attestation.html", context)
 
 
 @login_required

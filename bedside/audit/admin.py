@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bedside.audit.models import AuditEntry
-from bedside.people.admin_base import ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bedside.audit.context import current_origin
 from bedside.audit.models import AuditEntry
-from bedside.bulkcopy import copy_rows, copy_supported
+from bedside.core.bulkcopy import copy_rows, copy_supported
 
 
 def _target_type(target: models.Model | type[models.Model]) -> str:

@@ -15,7 +15,7 @@ from django.core.management.color import no_style
 from django.db import connections, models
 from django.db.models import Max
 
-from bedside.bulkcopy import copy_rows
+from bedside.core.bulkcopy import copy_rows
 
 
 class RowWriter:

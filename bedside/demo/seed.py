@@ -32,8 +32,9 @@ from bedside.demo.organisation import Organisation, create_organisation, plan_si
 from bedside.demo.people import PersonPlan, plan_people
 from bedside.demo.shifts import Roster, coverage
 from bedside.demo.training import apply_rules, create_training
-from bedside.people.models import Grant, Job, Person, Shift, Site, StaffingMinimum
+from bedside.people.models import Grant, Job, Person, Site
 from bedside.records.models import LearningItem
+from bedside.rosters.models import Shift, StaffingMinimum
 
 # The demo nurse's own mix on Today: a couple overdue, one due soon, some due, the rest done.
 NURSE_MIX = {

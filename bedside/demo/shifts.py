@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from bedside.demo.organisation import SitePlan, UnitPlan
 from bedside.demo.people import PersonPlan
 from bedside.demo.staffing import MinimumPlan, site_beds, unit_minimums, windows_of
-from bedside.people.staffing import local_window
+from bedside.rosters.staffing import local_window
 
 ANY_LINE = -1
 FLOAT_FILLS = 0.7  # share of gaps the float pool fills; the rest stay short, as in life

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from bedside.core.admin_base import ReadOnlyAdmin
 from bedside.jobs.models import ScheduledRun
-from bedside.people.admin_base import ReadOnlyAdmin
 
 
 @admin.register(ScheduledRun)

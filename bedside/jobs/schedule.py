@@ -1,50 +1,23 @@
-"""Periodic jobs and the claim that makes each run happen once per period.
+"""The scheduler's tick, and the claim that makes each periodic run happen once per period.
 
-The Tasks API has no scheduler. `bedside scheduler` ticks every minute and, for
-each job whose period has begun, claims (job, period) with a unique row; only
-the claimant enqueues. A restart or a second scheduler finds the row and skips.
+The Tasks API has no scheduler. `bedside scheduler` ticks every minute and, for each
+job registered with `bedside.core.periodic.register_periodic` whose period has begun,
+claims (job, period) with a unique row; only the claimant runs or enqueues it. A restart
+or a second scheduler finds the row and skips.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
-from collections.abc import Callable
-from dataclasses import dataclass
+import logging
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bedside.core.periodic import PeriodicJob, periodic_jobs
 from bedside.jobs.models import ScheduledRun
 
-
-def _local(now: dt.datetime) -> dt.datetime:
-    return now.astimezone(zoneinfo.ZoneInfo(settings.BEDSIDE_TIME_ZONE))
-
-
-def hourly(now: dt.datetime) -> str:
-    return _local(now).strftime("%Y-%m-%dT%H%z")
-
-
-def daily(now: dt.datetime) -> str:
-    """A day as the hospital counts it, so daily jobs run after local midnight, not UTC's."""
-    return _local(now).strftime("%Y-%m-%d")
-
-
-@dataclass(frozen=True)
-class PeriodicJob:
-    name: str
-    period: Callable[[dt.datetime], str]
-    task_path: str  # dotted path of a django_tasks Task
-
-
-def periodic_jobs() -> list[PeriodicJob]:
-    return [
-        PeriodicJob("assignments.rules_apply_all", daily, "bedside.assignments.tasks.apply_rules"),
-        PeriodicJob("assignments.send_reminders", hourly, "bedside.assignments.tasks.send_reminders"),
-        PeriodicJob("assignments.escalate_overdue", daily, "bedside.assignments.tasks.escalate_overdue"),
-    ]
+log = logging.getLogger(__name__)
 
 
 def claim(job: str, period: str) -> bool:
@@ -57,19 +30,40 @@ def claim(job: str, period: str) -> bool:
     return True
 
 
-def tick(now: dt.datetime | None = None) -> list[str]:
-    """Enqueue every job whose current period is unclaimed; returns the names enqueued."""
-    from django.utils.module_loading import import_string
-
-    now = now or timezone.now()
-    started = []
-    for job in periodic_jobs():
-        period = job.period(now)
+def _start(job: PeriodicJob, period: str) -> bool:
+    """Claim the period and start the job; False if someone else has it."""
+    if job.is_task:
         # Claim and enqueue commit together: a failed enqueue leaves the period unclaimed for the next tick.
         with transaction.atomic():
             if not claim(job.name, period):
-                continue
-            result = import_string(job.task_path).enqueue()
+                return False
+            result = job.job.enqueue()
             ScheduledRun.objects.filter(job=job.name, period=period).update(task_id=str(result.id))
-        started.append(job.name)
+        return True
+    if not claim(job.name, period):
+        return False
+    try:
+        job.job()
+    except Exception:
+        # The claim stays: a failing plain job is logged and waits for its next period, not the next tick.
+        log.exception("periodic job %s failed for period %s", job.name, period)
+    return True
+
+
+def tick(now: dt.datetime | None = None, *, stopping=lambda: False) -> list[str]:
+    """Start every due job whose current period is unclaimed; returns the names started.
+
+    `stopping()` is asked before each job, so a scheduler told to stop leaves the rest of
+    the tick for the next scheduler instead of finishing it.
+    """
+    now = now or timezone.now()
+    started = []
+    for job in periodic_jobs():
+        if stopping():
+            break
+        period = job.when.period(now)
+        if period is None:
+            continue
+        if _start(job, period):
+            started.append(job.name)
     return started

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from bedside.people.admin_base import AuditedAdmin, ReadOnlyAdmin
+from bedside.core.admin_base import ReadOnlyAdmin
+from bedside.people.admin_base import AuditedAdmin
 from bedside.people.models import (
     Audience,
     Department,
@@ -8,10 +9,7 @@ from bedside.people.models import (
     Job,
     JobRole,
     Person,
-    RosterImport,
-    Shift,
     Site,
-    StaffingMinimum,
     System,
     Unit,
     UnitTag,
@@ -42,18 +40,6 @@ class JobAdmin(ReadOnlyAdmin):
     raw_id_fields = ["person"]
 
 
-@admin.register(Shift)
-class ShiftAdmin(ReadOnlyAdmin):
-    list_display = ["person", "unit", "job_role", "start", "end", "status", "night"]
-    raw_id_fields = ["person"]
-
-
-@admin.register(StaffingMinimum)
-class StaffingMinimumAdmin(AuditedAdmin):
-    list_display = ["unit", "job_role", "weekday", "start_time", "end_time", "minimum"]
-    list_filter = ["unit__site"]
-
-
 @admin.register(Grant)
 class GrantAdmin(AuditedAdmin):
     list_display = ["person", "capability", "scope_kind", "scope_id", "granted_at"]
@@ -65,8 +51,3 @@ class GrantAdmin(AuditedAdmin):
 class AudienceAdmin(AuditedAdmin):
     filter_horizontal = ["job_roles", "units", "unit_tags", "sites", "departments"]
     raw_id_fields = ["include_persons", "exclude_persons"]
-
-
-@admin.register(RosterImport)
-class RosterImportAdmin(ReadOnlyAdmin):
-    list_display = ["file_name", "kind", "status", "created_at", "uploaded_by"]

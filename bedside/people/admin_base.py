@@ -1,4 +1,8 @@
-"""Admin bases: training data read-only; configuration editable by administrators only, audited."""
+"""The admin base for configuration: editable by administrators only, every write audited.
+
+It stays in `people` because it asks the access grants who administers; the read-only base
+that knows no domain is `bedside.core.admin_base.ReadOnlyAdmin`.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,6 @@ from django.forms.models import model_to_dict
 
 from bedside.audit.services import audit
 from bedside.people import access
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Training data is evidence: the admin shows it and never changes it."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class AuditedAdmin(admin.ModelAdmin):

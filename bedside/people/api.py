@@ -1,7 +1,7 @@
-"""The people API: persons, units and shifts, each within the caller's grants.
+"""The people API: persons and units, each within the caller's grants.
 
 Who sees whom is decided by `bedside.people.access`: a learner sees their own
-person and shifts; overseers (teach, manage, report, validate) also see the persons
+person; overseers (teach, manage, report, validate) also see the persons
 with a current job on their units; admins see everyone. Units are organisational,
 not personal, data: every signed-in person may list and open them (as the pages
 name units to everyone). An object outside the caller's reach is a 404, so the
@@ -11,24 +11,15 @@ API never confirms that it exists.
 import datetime as dt
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, Page, narrowed
 from bedside.people import access
-from bedside.people.models import (
-    Person,
-    PersonStatus,
-    Shift,
-    ShiftStatus,
-    Unit,
-    UnitKind,
-    active_jobs,
-)
+from bedside.people.models import Person, PersonStatus, Unit, UnitKind, active_jobs
 
 router = Router(tags=["people"])
 
@@ -127,17 +118,6 @@ class UnitOut(Schema):
         return [tag.name for tag in obj.tags.all()]
 
 
-class ShiftOut(Schema):
-    id: int
-    person: PersonRef
-    unit: UnitRef
-    job_role: str = Field(..., alias="job_role.code")
-    start: dt.datetime
-    end: dt.datetime
-    status: ShiftStatus
-    night: bool
-
-
 # Persons -------------------------------------------------------------------------------
 
 
@@ -222,30 +202,3 @@ def units_detail(request: HttpRequest, unit_id: Annotated[int, Path(..., ge=1, l
     if unit is None:
         raise Http404("No such unit.")
     return unit
-
-
-# Shifts --------------------------------------------------------------------------------
-
-
-@router.get("/shifts", response=list[ShiftOut], url_name="shifts-list", summary="List shifts")
-@paginate(Page)
-def shifts_list(
-    request: HttpRequest,
-    unit: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Unit id")] = None,
-    person: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Person id")] = None,
-    starts_from: Annotated[
-        IsoDateTime | None,
-        Query(None, alias="from", description="Shifts still running at or after this time (ISO 8601)"),
-    ] = None,
-    until: Annotated[
-        IsoDateTime | None, Query(None, alias="to", description="Shifts starting before this time")
-    ] = None,
-    status: Annotated[ShiftStatus | None, Query(None, description="Scheduled or cancelled")] = None,
-):
-    """Shifts of the persons you may see, in start order; `from`/`to` keep shifts overlapping the window."""
-    starts_from, until = aware(starts_from, "from"), aware(until, "to")
-    if starts_from and until and until <= starts_from:
-        raise ValidationError("'to' must be after 'from'.")
-    rows = scoped(Shift.objects.select_related("person", "unit", "job_role"), request.auth, "person_id")
-    rows = narrowed(rows, unit_id=unit, person_id=person, end__gt=starts_from, start__lt=until, status=status)
-    return rows.order_by("start", "pk")

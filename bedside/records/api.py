@@ -6,11 +6,12 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError as RequestInvalid
 from ninja.pagination import paginate
 
-from bedside.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
 from bedside.people.api import PersonRef, scoped
-from bedside.records.models import Verb
+from bedside.records.kinds import known_verbs
 from bedside.records.queries import current_records
 
 router = Router(tags=["records"])
@@ -28,7 +29,7 @@ class RecordOut(Schema):
     person: PersonRef
     item: ItemRef
     version: str | None = Field(None, alias="version.label")
-    verb: Verb
+    verb: str = Field(..., description="What the person did: one of the verbs the item's kind takes")
     at: dt.datetime
     score: float | None
     credit_amount: float | None
@@ -45,12 +46,17 @@ def records_list(
     request: HttpRequest,
     person: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Person id")] = None,
     item: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Learning item id")] = None,
-    verb: Annotated[Verb | None, Query(None, description="What the person did")] = None,
+    verb: Annotated[
+        str | None, Query(None, pattern=r"^[a-z][a-z_]{1,13}$", description="What the person did")
+    ] = None,
     since: Annotated[
         IsoDateTime | None, Query(None, description="Records at or after this time (ISO 8601)")
     ] = None,
 ):
     """Current records (neither superseded nor voided) of the persons you may see, newest first."""
+    if verb is not None and verb not in known_verbs():
+        message = f"No kind of learning item takes the verb {verb!r}."
+        raise RequestInvalid([{"loc": ["query", "verb"], "msg": message, "type": "value_error"}])
     since = aware(since, "since")
     rows = scoped(current_records().select_related("person", "item", "version"), request.auth, "person_id")
     rows = narrowed(rows, person_id=person, item_id=item, verb=verb, at__gte=since)

@@ -47,6 +47,8 @@ class ItemVersion(models.Model):
 
 
 class Verb(models.TextChoices):
+    """The ledger's shared vocabulary of verbs; each kind says which it takes (records/kinds.py)."""
+
     COMPLETED = "completed", "Completed"
     ATTENDED = "attended", "Attended"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -55,6 +57,14 @@ class Verb(models.TextChoices):
     PASSED = "passed", "Passed"
     FAILED = "failed", "Failed"
     VOIDED = "voided", "Voided"
+
+
+def verb_label(verb: str) -> str:
+    """A verb for people: the shared vocabulary's label, or the word itself for a kind's own verb."""
+    try:
+        return Verb(verb).label
+    except ValueError:
+        return verb.replace("_", " ").capitalize()
 
 
 class SourceKind(models.TextChoices):
@@ -76,7 +86,7 @@ class Record(AppendOnlyModel):
     version = models.ForeignKey(
         ItemVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    verb = models.CharField(max_length=14, choices=Verb.choices)
+    verb = models.CharField(max_length=14, help_text="One of the verbs the item's kind takes")
     at = models.DateTimeField()
     score = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     credit_amount = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
@@ -106,6 +116,10 @@ class Record(AppendOnlyModel):
                 name="record_correction_has_reason",
             ),
         ]
+
+    @property
+    def verb_label(self) -> str:
+        return verb_label(self.verb)
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.verb} {self.item_id} {self.at:%Y-%m-%d}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from bedside.audit.services import audit
 from bedside.people.models import Person
 from bedside.records.hooks import record_corrected, records_added
+from bedside.records.kinds import accepted_kind
 from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind, Verb
 
 
@@ -32,9 +33,8 @@ def record_add(
     source_kind: str = SourceKind.PERSON,
     source_ref: str = "",
 ) -> Record:
-    """Append one record to the ledger and audit it."""
-    if verb not in Verb.values or verb == Verb.VOIDED:
-        raise ValidationError(f"{verb!r} is not a verb a record can carry.")
+    """Append one record to the ledger and audit it; the item's kind must take `verb`."""
+    accepted_kind(item, verb)
     if version is not None and version.item_id != item.pk:
         raise ValidationError("The version belongs to another item.")
     record = Record.objects.create(
@@ -76,6 +76,8 @@ def record_correct(
     """Supersede `record` with a corrected copy (or a voiding row), naming who and why."""
     if not reason.strip():
         raise ValidationError("Say why the record is corrected.")
+    if verb is not None and not void:
+        accepted_kind(record.item, verb)
     if Record.objects.filter(supersedes=record).exists():
         raise ValidationError("This record was already corrected; correct the latest version instead.")
     new = Record.objects.create(

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bedside.assignments.queries import STATUS_LABELS, required, with_status
+from bedside.core.exports import csv_response
+from bedside.core.humanize import local
 from bedside.people import access
 from bedside.people.models import Person, active_jobs
 from bedside.records.queries import transcript
-from bedside.web.exports import csv_response
-from bedside.web.humanize import local
 
 
 def _subject(request: HttpRequest, person_id: int | None) -> Person:

@@ -7,11 +7,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from bedside.core.exports import csv_response, xlsx_response
+from bedside.core.humanize import day
 from bedside.people import access
 from bedside.people.models import Site, Unit
 from bedside.reports.queries import compliance_by_unit_role, roll_up, total, unit_detail, unit_people
-from bedside.web.exports import csv_response, xlsx_response
-from bedside.web.humanize import day
 
 STATUS_TEXT = {"satisfied": "Done", "due": "Due", "overdue": "Overdue"}
 

@@ -98,8 +98,8 @@ URLS: dict[str, Access] = {
 READ_ONLY_ADMIN_MODELS = (
     "people.person",
     "people.job",
-    "people.shift",
-    "people.rosterimport",
+    "rosters.shift",
+    "rosters.rosterimport",
     "records.record",
     "records.itemversion",
     "assignments.assignment",

@@ -15,14 +15,13 @@ from bedside.people.models import (
     Job,
     JobRole,
     Person,
-    Shift,
     Site,
-    StaffingMinimum,
     System,
     Unit,
     UnitKind,
 )
 from bedside.records.models import LearningItem
+from bedside.rosters.models import Shift, StaffingMinimum
 
 PASSWORD = "correct-horse-battery"
 

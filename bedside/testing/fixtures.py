@@ -54,3 +54,28 @@ def make_rule(db):
         return f.AssignmentRuleFactory(audience=audience, item=item, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def make_kind():
+    """Register a learning-item kind for one test: `make_kind("course", verbs={"completed"})`."""
+    from bedside.records.kinds import ItemKind, register_kind, unregister_kind
+
+    made: list[str] = []
+
+    def make(kind: str, *, verbs, completing=None, label: str = "", **kwargs) -> ItemKind:
+        registered = ItemKind(
+            kind=kind,
+            label=label or kind.replace("_", " ").capitalize(),
+            open_url=kwargs.pop("open_url", lambda item, person: f"/{kind}/{item.pk}/"),
+            verbs=frozenset(verbs),
+            completing_verbs=frozenset(completing or verbs),
+            **kwargs,
+        )
+        register_kind(registered)
+        made.append(kind)
+        return registered
+
+    yield make
+    for kind in made:
+        unregister_kind(kind)

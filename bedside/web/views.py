@@ -4,8 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from bedside.people.models import Shift, ShiftStatus
-from bedside.web.today import assemble
+from bedside.core.today import assemble
+from bedside.rosters.models import Shift, ShiftStatus
 
 
 @require_GET

@@ -5,7 +5,6 @@ from django.urls import reverse
 
 from bedside.assignments.services import learning_completed, rule_apply
 from bedside.people.models import Capability
-from bedside.records.kinds import ItemKind, register_kind, unregister_kind
 from bedside.records.models import ItemVersion, LearningItem, Verb
 from bedside.reports.queries import compliance_by_unit_role, total
 from bedside.testing import factories as f
@@ -14,18 +13,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def drill_kind():
-    register_kind(
-        ItemKind(
-            kind="fake_drill",
-            label="Practice drill",
-            open_url=lambda item: f"/drills/{item.pk}/",
-            completing_verbs=frozenset({Verb.PASSED}),
-            any_version_satisfies=False,
-        )
+def drill_kind(make_kind):
+    return make_kind(
+        "fake_drill",
+        label="Practice drill",
+        open_url=lambda item, person: f"/drills/{item.pk}/?for={person.pk}",
+        verbs={Verb.PASSED, Verb.FAILED},
+        completing={Verb.PASSED},
+        any_version_satisfies=False,
     )
-    yield
-    unregister_kind("fake_drill")
 
 
 def test_fake_kind_goes_through_assign_today_complete_and_compliance(
@@ -41,7 +37,7 @@ def test_fake_kind_goes_through_assign_today_complete_and_compliance(
     client.force_login(nurse)
     page = client.get(reverse("today"))
     assert b"Mock code: first compressions" in page.content
-    assert f'href="/drills/{item.pk}/"'.encode() in page.content
+    assert f'href="/drills/{item.pk}/?for={nurse.pk}"'.encode() in page.content
     assert b"Practice drill" in page.content
 
     learning_completed(person=nurse, item=item, verb=Verb.FAILED, by=nurse, version=new)

@@ -42,7 +42,7 @@ def test_each_service_audits(make_person, make_attestation, make_rule):
     )
     assert actions()[-1] == "assignment.create"
 
-    record = record_add(person=nurse, item=other, verb=Verb.COMPLETED, by=educator)
+    record = record_add(person=nurse, item=other, verb=Verb.ACKNOWLEDGED, by=educator)
     record_correct(record=record, by=educator, reason="duplicate", void=True)
     assert actions()[-2:] == ["record.add", "record.correct"]
 

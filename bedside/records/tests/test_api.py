@@ -15,7 +15,8 @@ MARCH = dt.datetime(2026, 3, 2, 12, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def ledger(make_person):
+def ledger(make_person, make_kind):
+    make_kind("course", verbs={Verb.COMPLETED, Verb.FAILED}, completing={Verb.COMPLETED})
     unit = f.UnitFactory()
     nurse = make_person(unit=unit)
     colleague = make_person(unit=unit)

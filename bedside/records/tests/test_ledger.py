@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from bedside.audit.append_only import AppendOnlyError
 from bedside.audit.models import AuditEntry
 from bedside.records.models import Record, Verb
 from bedside.records.queries import current_records, transcript
@@ -11,17 +12,17 @@ pytestmark = pytest.mark.django_db
 
 def test_records_are_never_edited_or_deleted(make_person, make_attestation):
     nurse = make_person()
-    record = record_add(person=nurse, item=make_attestation().item, verb=Verb.COMPLETED, by=nurse)
+    record = record_add(person=nurse, item=make_attestation().item, verb=Verb.ACKNOWLEDGED, by=nurse)
     record.evidence = "changed"
-    with pytest.raises(RuntimeError):
+    with pytest.raises(AppendOnlyError, match="never edited"):
         record.save()
-    with pytest.raises(RuntimeError):
+    with pytest.raises(AppendOnlyError, match="never deleted"):
         record.delete()
 
 
 def test_a_correction_supersedes_with_who_and_why(make_person, make_attestation):
     nurse, educator = make_person(), make_person()
-    record = record_add(person=nurse, item=make_attestation().item, verb=Verb.COMPLETED, by=nurse)
+    record = record_add(person=nurse, item=make_attestation().item, verb=Verb.ACKNOWLEDGED, by=nurse)
     with pytest.raises(ValidationError):
         record_correct(record=record, by=educator, reason="  ")
     fixed = record_correct(record=record, by=educator, reason="Entered for the wrong person", void=True)
@@ -35,6 +36,6 @@ def test_a_correction_supersedes_with_who_and_why(make_person, make_attestation)
 
 def test_current_records_leave_out_superseded_rows(make_person, make_attestation):
     nurse = make_person()
-    record = record_add(person=nurse, item=make_attestation().item, verb=Verb.COMPLETED, by=nurse)
-    fixed = record_correct(record=record, by=nurse, reason="Wrong date", verb=Verb.COMPLETED)
+    record = record_add(person=nurse, item=make_attestation().item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    fixed = record_correct(record=record, by=nurse, reason="Wrong date", verb=Verb.ACKNOWLEDGED)
     assert list(current_records()) == [fixed]

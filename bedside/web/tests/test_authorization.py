@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from bedside.assignments.services import rule_apply
-from bedside.people.models import Capability, RosterImport
+from bedside.people.models import Capability
+from bedside.rosters.models import RosterImport
 from bedside.testing import factories as f
 from bedside.testing.authz_table import ACTORS, ANON, URLS, Access
 

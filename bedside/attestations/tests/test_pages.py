@@ -1,0 +1,33 @@
+"""The attestation page shows the person's status on it, as the attestation kind tells it."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from bedside.records.models import Verb
+from bedside.records.services import record_add
+
+pytestmark = pytest.mark.django_db
+
+JUNE = dt.datetime(2026, 6, 10, 9, tzinfo=dt.UTC)
+
+
+@time_machine.travel(JUNE, tick=False)
+def test_a_lapsed_attestation_says_so_and_asks_again(make_person, make_attestation, client):
+    nurse, colleague = make_person(), make_person()
+    item = make_attestation().item
+    year_ago = JUNE - dt.timedelta(days=400)
+    lapsed = JUNE - dt.timedelta(days=35)
+    record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse, at=year_ago, valid_until=lapsed)
+    record_add(person=colleague, item=item, verb=Verb.ACKNOWLEDGED, by=colleague, at=JUNE)
+
+    client.force_login(nurse)
+    page = client.get(reverse("attestation", args=[item.pk])).content.decode()
+    assert "Your last attestation lapsed on" in page and "I have read this and will follow it" in page
+    assert "You attested on" not in page
+
+    client.force_login(colleague)
+    page = client.get(reverse("attestation", args=[item.pk])).content.decode()
+    assert "You attested on" in page and "I have read this" not in page

@@ -1,0 +1,25 @@
+from django import template
+
+from bedside.core import humanize
+
+register = template.Library()
+
+
+@register.filter
+def when(moment, tz=None):
+    return humanize.when(moment, tz) if moment else ""
+
+
+@register.filter
+def clock(moment, tz=None):
+    return f"{humanize.local(moment, tz):%H:%M}" if moment else ""
+
+
+@register.filter
+def day(moment, tz=None):
+    return humanize.day(moment, tz) if moment else ""
+
+
+@register.filter
+def relative_to(moment, now):
+    return humanize.relative(moment, now) if moment else ""

@@ -1,0 +1,119 @@
+"""The demo seed: deterministic, only into an empty database, realistic enough to demo every page."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+
+from bedside.assignments.models import Assignment
+from bedside.assignments.queries import required, with_status
+from bedside.audit.models import AuditEntry
+from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from bedside.demo.seed import seed_hospital
+from bedside.people.models import Grant, Job, Person, Site, Unit
+from bedside.records.models import Record
+from bedside.rosters.models import Shift
+
+pytestmark = pytest.mark.django_db
+
+SMALL = {"staff": 200, "days": 7}
+
+
+def _summary() -> dict:
+    return {
+        "people": sorted(
+            Person.objects.values_list("email", "first_name", "last_name", "hire_date", "status")
+        ),
+        "jobs": sorted(
+            Job.objects.values_list("person__email", "unit__code", "job_role__code", "fte", "primary")
+        ),
+        "shifts": sorted(Shift.objects.values_list("person__email", "unit__code", "start", "end")),
+        "statuses": Counter(with_status(required()).values_list("item__title", "status")),
+        "records": sorted(Record.objects.values_list("person__email", "item__title", "at")),
+        "units": sorted(Unit.objects.values_list("code", "beds")),
+    }
+
+
+def _seed_and_forget(**kwargs) -> dict:
+    """Seed, summarise, and roll back: the next seed starts from an empty database again."""
+    with transaction.atomic():
+        seed_hospital(**kwargs)
+        summary = _summary()
+        transaction.set_rollback(True)
+    return summary
+
+
+@pytest.fixture
+def seeded():
+    return seed_hospital(**SMALL)
+
+
+def test_same_seed_gives_the_same_hospital_and_another_seed_another():
+    first = _seed_and_forget(seed=7, **SMALL)
+    assert not Person.objects.exists()
+    second = _seed_and_forget(seed=7, **SMALL)
+    assert first == second
+    assert _seed_and_forget(seed=8, **SMALL)["people"] != first["people"]
+
+
+def test_seed_changes_nothing_when_people_exist(make_person):
+    make_person(email="someone@example.org")
+    out = StringIO()
+    call_command("seed", staff=200, days=7, stdout=out)
+    assert "Nothing was changed" in out.getvalue()
+    assert Person.objects.count() == 1
+    assert not Site.objects.filter(code="HG").exists()
+
+
+def test_seed_makes_done_due_and_overdue_requirements_with_their_evidence(seeded):
+    statuses = Counter(with_status(required()).values_list("status", flat=True))
+    total = sum(statuses.values())
+    assert statuses["satisfied"] > 0.55 * total
+    assert statuses["due"] > 0.08 * total
+    assert statuses["overdue"] > 0.04 * total
+    assert total / Person.objects.count() > 10  # about 15 required items per person
+    done = Assignment.objects.filter(closed_reason="completed")
+    assert not done.filter(record__isnull=True).exists()
+    assert not done.exclude(record__person_id=F("person_id")).exists()
+    assert not done.filter(record__at__gt=F("closed_at")).exists()
+    assert AuditEntry.objects.filter(action="record.add", origin="seed").count() == Record.objects.count()
+
+
+def test_every_person_with_a_unit_has_one_primary_job_and_learners_have_none(seeded):
+    with_jobs = Person.objects.filter(jobs__isnull=False).distinct()
+    assert not with_jobs.exclude(jobs__primary=True).exists()
+    primaries = Counter(Job.objects.filter(primary=True).values_list("person_id", flat=True))
+    assert max(primaries.values()) == 1
+    learners = Person.objects.filter(jobs__isnull=True)
+    assert learners.exists()
+    assert not learners.exclude(employee_id=None).exists()
+
+
+def test_shifts_end_after_they_start_and_lie_in_the_coming_days(seeded):
+    shifts = Shift.objects.all()
+    assert shifts.exists()
+    assert not shifts.filter(end__lte=F("start")).exists()
+    hours = {round((s.end - s.start).total_seconds() / 3600) for s in shifts}
+    assert hours <= {8, 11, 12, 13}  # 11 and 13 across a daylight-saving change
+    assert shifts.filter(night=True).exists()
+
+
+def test_demo_logins_sign_in_and_see_their_pages(seeded, client):
+    for login in DEMO_LOGINS:
+        response = client.post(reverse("login"), {"username": login.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, login.email
+        client.logout()
+    nurse = Person.objects.get(email=DEMO_LOGINS[0].email)
+    client.force_login(nurse)
+    today = client.get(reverse("today")).content.decode()
+    assert "Overdue" in today and "Due" in today
+    assert Shift.objects.filter(person=nurse).exists()
+    admin = Person.objects.get(email="admin@demo.bedside.test")
+    assert admin.is_superuser and admin.is_staff
+    assert Grant.objects.filter(person__email="manager@demo.bedside.test", capability="manage").exists()
+    client.force_login(Person.objects.get(email="manager@demo.bedside.test"))
+    assert client.get(reverse("compliance")).status_code == 200

@@ -1,0 +1,283 @@
+"""Roster import: persons with their jobs, or shifts, from a CSV (UTF-8) or XLSX file.
+
+All or nothing per file: every row is checked first and, if any row is bad,
+nothing is stored and every bad row is reported with its line number and why.
+Imports are idempotent: the same file twice changes nothing the second time.
+After a successful import the roster-change hooks (`bedside.people.hooks`) are
+called for every person who is new or whose jobs or status changed, so that
+assignments follow hires, transfers and leavers.
+
+The columns of each kind are described in `importing_persons` and
+`importing_shifts` (and on the upload page). A file's kind is worked out from
+its columns when not given: `start` and `end` make a shifts file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from django.core.files import File
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from bedside.audit.services import audit
+from bedside.people import hooks
+from bedside.people.models import Job, Person
+from bedside.rosters import importing_persons, importing_persons_plan, importing_shifts
+from bedside.rosters.importing_files import FileProblem, RowError, Table, read_table
+from bedside.rosters.models import ImportKind, ImportStatus, RosterImport, Shift
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+STATISTICS_AFTER_ROWS = 1000
+
+COLUMNS = {
+    ImportKind.PERSONS: (importing_persons.REQUIRED, importing_persons.OPTIONAL),
+    ImportKind.SHIFTS: (importing_shifts.REQUIRED, importing_shifts.OPTIONAL),
+}
+COUNT_LABELS = {
+    "persons_created": "Persons added",
+    "persons_updated": "Persons updated",
+    "persons_unchanged": "Persons unchanged",
+    "jobs_started": "Jobs started",
+    "jobs_updated": "Jobs updated",
+    "jobs_ended": "Jobs ended",
+    "shifts_created": "Shifts added",
+    "shifts_updated": "Shifts updated",
+    "shifts_unchanged": "Shifts unchanged",
+    "shifts_cancelled": "Shifts cancelled (no longer in the schedule)",
+}
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    kind: str = ""
+    dry_run: bool = False
+    rows: int = 0
+    errors: list[dict] = field(default_factory=list)  # {"line": int | None, "message": str}
+    counts: dict[str, int] = field(default_factory=dict)
+    changed_person_ids: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {
+            "kind": self.kind,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "counts": self.counts,
+            "changed_persons": len(self.changed_person_ids),
+            "warnings": self.warnings,
+        }
+
+
+def infer_kind(columns: list[str]) -> str | None:
+    names = set(columns)
+    if {"start", "end"} & names:
+        return ImportKind.SHIFTS.value
+    if {"first_name", "last_name", "hire_date"} & names:
+        return ImportKind.PERSONS.value
+    return None
+
+
+def _failed(errors: list[RowError], **kwargs) -> ImportResult:
+    ordered = sorted(errors, key=lambda e: (e.line is not None, e.line or 0))
+    return ImportResult(ok=False, errors=[e.as_dict() for e in ordered], **kwargs)
+
+
+def roster_import(
+    *,
+    path_or_file: str | Path | IO[bytes],
+    kind: str | None = None,
+    dry_run: bool = False,
+    actor: Person | None = None,
+    progress: Progress | None = None,
+    name: str = "",
+) -> ImportResult:
+    """Import one roster file, all or nothing; with `dry_run`, report what would change and write nothing.
+
+    `kind` is "persons" or "shifts" (worked out from the columns when None);
+    `progress(done, total)` is called about every 1,000 rows while rows are checked.
+    """
+    try:
+        table = read_table(path_or_file, name=name)
+    except FileProblem as problem:
+        return _failed([problem.error], kind=kind or "", dry_run=dry_run)
+    kind = kind or infer_kind(table.columns)
+    rows = len(table.rows)
+    if kind not in COLUMNS:
+        message = (
+            "Cannot tell whether this is a persons or a shifts file from its columns. A persons file "
+            f"needs {', '.join(importing_persons.REQUIRED)}; a shifts file needs "
+            f"{', '.join(importing_shifts.REQUIRED)}."
+        )
+        return _failed([RowError(1, message)], dry_run=dry_run, rows=rows)
+    required, _ = COLUMNS[kind]
+    missing = [c for c in required if c not in table.columns]
+    if missing:
+        plural = "columns" if len(missing) > 1 else "column"
+        message = f"The file has no {', '.join(missing)} {plural}; a {kind} file needs {', '.join(required)}."
+        return _failed([RowError(1, message)], kind=kind, dry_run=dry_run, rows=rows)
+    common = {"kind": kind, "dry_run": dry_run, "rows": rows}
+    if progress:
+        progress(0, rows)
+    if kind == ImportKind.PERSONS:
+        result = _import_persons(table, actor=actor, progress=progress, common=common)
+    else:
+        result = _import_shifts(table, actor=actor, progress=progress, common=common)
+    if result.ok and not dry_run:
+        _notify(result)
+    return result
+
+
+def _import_persons(
+    table: Table, *, actor: Person | None, progress: Progress | None, common: dict
+) -> ImportResult:
+    today = timezone.localdate()
+    entries, errors, _ = importing_persons.check_rows(table, progress=progress)
+    if errors:
+        # Name every bad row at once, including conflicts with what is stored.
+        _, more = importing_persons_plan.plan(entries, today=today, errors_only=True)
+        return _failed(errors + more, **common)
+    if common["dry_run"]:
+        planned, errors = importing_persons_plan.plan(entries, today=today)
+        return _failed(errors, **common) if errors else ImportResult(ok=True, counts=planned.counts, **common)
+    try:
+        with transaction.atomic():
+            planned, errors = importing_persons_plan.plan(entries, today=today)
+            if errors:
+                return _failed(errors, **common)
+            changed = importing_persons_plan.apply(planned, actor=actor)
+    except IntegrityError as exc:
+        return _conflict(exc, common)
+    result = ImportResult(ok=True, counts=planned.counts, changed_person_ids=sorted(changed), **common)
+    _refresh_statistics(result, (Person, Job))
+    return result
+
+
+def _import_shifts(
+    table: Table, *, actor: Person | None, progress: Progress | None, common: dict
+) -> ImportResult:
+    lines, errors = importing_shifts.check_rows(table, progress=progress)
+    if errors:
+        return _failed(errors, **common)
+    if common["dry_run"]:
+        return ImportResult(ok=True, counts=importing_shifts.plan(lines).counts, **common)
+    try:
+        with transaction.atomic():
+            planned = importing_shifts.plan(lines)
+            importing_shifts.apply(planned, actor=actor)
+    except IntegrityError as exc:
+        return _conflict(exc, common)
+    result = ImportResult(ok=True, counts=planned.counts, **common)
+    _refresh_statistics(result, (Shift,))
+    return result
+
+
+def _conflict(exc: Exception, common: dict) -> ImportResult:
+    log.warning("roster import conflict", exc_info=exc)
+    message = (
+        "Nothing was stored: the roster changed in Bedside while this file was being imported "
+        f"({exc}). Run the import again."
+    )
+    return _failed([RowError(None, message)], **common)
+
+
+def _refresh_statistics(result: ImportResult, models: tuple) -> None:
+    """After a large load, refresh the planner's statistics of the tables it filled.
+
+    Without them SQLite picks poor plans for the re-application that follows (audience
+    membership scanned a whole unit's jobs per person: minutes instead of a second).
+    """
+    written = sum(v for k, v in result.counts.items() if not k.endswith("_unchanged"))
+    if written < STATISTICS_AFTER_ROWS or connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _notify(result: ImportResult) -> None:
+    """Tell the apps above (assignments) whose roster changed; the import itself is already stored."""
+    if not result.changed_person_ids:
+        return
+    try:
+        hooks.roster_changed(result.changed_person_ids)
+    except Exception as exc:  # the import is committed; a failing listener must not report it as failed
+        log.exception("roster-change hook failed after import")
+        result.warnings.append(
+            f"The roster was stored, but re-applying training assignments failed ({exc}); "
+            "the nightly rule run will create missing ones."
+        )
+
+
+@transaction.atomic
+def roster_import_queue(*, upload: File, kind: str, dry_run: bool, actor: Person) -> RosterImport:
+    """Store an uploaded roster file and queue its import, which starts once this is committed."""
+    from bedside.rosters.tasks import run_roster_import  # tasks import this module
+
+    job = RosterImport.objects.create(
+        kind=kind,
+        file_name=Path(upload.name or "roster").name[:255],
+        file=upload,
+        dry_run=dry_run,
+        uploaded_by=actor,
+    )
+    audit(
+        actor=actor,
+        action="roster.import.queue",
+        target=job,
+        changes={"file_name": job.file_name, "kind": kind, "dry_run": dry_run},
+    )
+    transaction.on_commit(lambda: run_roster_import.enqueue(job.pk))
+    return job
+
+
+def roster_import_run(*, roster_import_id: int) -> dict:
+    """Run a queued RosterImport (the background job), recording progress, errors and counts on the row.
+
+    A row already started or finished is left alone, so a job delivered twice runs once.
+    """
+    claimed = RosterImport.objects.filter(pk=roster_import_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        return {"skipped": True}
+    job = RosterImport.objects.select_related("uploaded_by").get(pk=roster_import_id)
+    rows = RosterImport.objects.filter(pk=roster_import_id)
+
+    def progress(done: int, total: int) -> None:
+        rows.update(rows_done=done, rows_total=total)
+
+    try:
+        with job.file.open("rb") as handle:
+            result = roster_import(
+                path_or_file=handle,
+                kind=job.kind or None,
+                dry_run=job.dry_run,
+                actor=job.uploaded_by,
+                progress=progress,
+                name=job.file_name,
+            )
+    except Exception as exc:
+        rows.update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            errors=[{"line": None, "message": f"The import stopped unexpectedly: {exc}"}],
+        )
+        raise
+    rows.update(
+        status=ImportStatus.SUCCEEDED if result.ok else ImportStatus.FAILED,
+        kind=result.kind or job.kind,
+        finished_at=timezone.now(),
+        rows_total=result.rows,
+        rows_done=result.rows,
+        errors=result.errors,
+        summary=result.summary(),
+    )
+    return {"ok": result.ok, "counts": result.counts, "errors": len(result.errors)}
