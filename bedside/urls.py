@@ -58,6 +58,11 @@ urlpatterns = [
     path(
         "rules/new-attestation/", attestation_views.attestation_required_new, name="attestation-required-new"
     ),
+    path(
+        "rules/new-attestation/audience/",
+        attestation_views.attestation_required_audience,
+        name="attestation-required-audience",
+    ),
     path("me/transcript/", transcripts.person_transcript, name="my-transcript"),
     path("me/transcript.csv", transcripts.person_transcript_csv, name="my-transcript-csv"),
     path("people/<int:person_id>/transcript/", transcripts.person_transcript, name="person-transcript"),

@@ -67,6 +67,7 @@ def main() -> dict:
     common.setup_django()
     from django.core.management import call_command
     from django.db import connection
+    from django.utils import timezone
 
     from bedside.demo.seed import seed_hospital
 
@@ -81,6 +82,7 @@ def main() -> dict:
             staff=common.STAFF,
             days=common.DAYS,
             seed=common.SEED,
+            now=timezone.now(),
             records_target=common.RECORDS,
             progress=lambda step, seconds: print(f"  {step}: {seconds:.1f} s", flush=True),
         )

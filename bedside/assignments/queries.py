@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from bedside.assignments.models import Assignment, ClosedReason
-from bedside.people.models import Person
+from bedside.people.models import Job, Person
 
 SATISFIED = "satisfied"
 DUE = "due"
@@ -96,3 +96,32 @@ def rule_progress(
             "due": row["total"] - row["satisfied"] - row["overdue"],
         }
     return progress
+
+
+def rule_outstanding(
+    rule_id: int, *, persons: QuerySet | None = None, now: dt.datetime | None = None
+) -> QuerySet[Assignment]:
+    """The rule's requirements not done (of `persons`, or everyone), with status, person and unit, in one query.
+
+    The unit is the person's current primary job's, annotated rather than joined so a person counts once.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    rows = required().filter(rule_id=rule_id).exclude(satisfied_q(now))
+    if persons is not None:
+        rows = rows.filter(person__in=persons.values("pk"))
+    primary = (
+        Job.objects.filter(person_id=OuterRef("person_id"), primary=True, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .order_by("start_date", "pk")
+    )
+    return (
+        with_status(rows, now)
+        .annotate(
+            unit_name=Subquery(primary.values("unit__name")[:1]),
+            unit_pk=Subquery(primary.values("unit_id")[:1]),
+        )
+        .select_related("person")
+        .only("pk", "due_at", "overdue_at", "person__first_name", "person__last_name", "person__employee_id")
+        .order_by("overdue_at", "person__last_name", "person__first_name", "pk")
+    )

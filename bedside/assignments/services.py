@@ -83,12 +83,16 @@ def rule_apply(
     on: dt.date | None = None,
     actor: Person | None = None,
     person_ids: Sequence[int] | None = None,
+    now: dt.datetime | None = None,
 ) -> int:
-    """Create every requirement the rule asks for on date `on` that does not exist; returns the count."""
+    """Create every requirement the rule asks for on date `on` that does not exist; returns the count.
+
+    `now` (default: the clock) dates the new requirements and decides which completions enter renewal.
+    """
     if not rule.active:
         return 0
-    now = timezone.now()
-    on = on or timezone.localdate()
+    now = now or timezone.now()
+    on = on or timezone.localdate(now)
     members = _member_rows(rule, on, person_ids)
     common = dict(
         rule=rule,

@@ -8,11 +8,20 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from bedside.assignments.models import AssignmentRule
-from bedside.assignments.queries import rule_progress
+from bedside.assignments.queries import rule_outstanding, rule_progress
+from bedside.core.sorting import Column, SortedTable, sort_order
 from bedside.people import access
 from bedside.people.models import Capability
 
 RULE_MAKERS = [Capability.TEACH]
+OUTSTANDING_SHOWN = 100  # people listed on a rule's page, most overdue first; the counts above cover everyone
+# Who has not done a rule's item; `value` is the database ordering of each column.
+OUTSTANDING_COLUMNS = [
+    Column("person", "Person", "person__last_name,person__first_name"),
+    Column("unit", "Unit", "unit_name,person__last_name"),
+    Column("status", "Status", "overdue_at,person__last_name"),
+    Column("due", "Due", "due_at,person__last_name"),
+]
 
 
 def require_rule_maker(request: HttpRequest) -> None:
@@ -55,8 +64,17 @@ def rule(request: HttpRequest, rule_id: int) -> HttpResponse:
         .prefetch_related("audience__units", "audience__job_roles"),
         pk=rule_id,
     )
+    persons = people_in_scope(request)
+    column, descending, headers = sort_order(request, OUTSTANDING_COLUMNS, default="status")
+    outstanding = rule_outstanding(found.pk, persons=persons)
+    order = [f"-{f}" if descending else f for f in column.value.split(",")]
     return render(
         request,
         "assignments/rule.html",
-        {"rule": found, "progress": rule_progress([found.pk], persons=people_in_scope(request))[found.pk]},
+        {
+            "rule": found,
+            "progress": rule_progress([found.pk], persons=persons)[found.pk],
+            "outstanding": SortedTable(list(outstanding.order_by(*order, "pk")[:OUTSTANDING_SHOWN]), headers),
+            "outstanding_shown": OUTSTANDING_SHOWN,
+        },
     )

@@ -13,7 +13,44 @@ from bedside.people.models import JobRole, Unit
 MONTHS = [(n, calendar.month_name[n]) for n in range(1, 13)]
 
 
-class RequiredAttestationForm(AccessibleForm):
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} · {obj.site.code}"
+
+
+class AudienceForm(AccessibleForm):
+    """Whose staff: units (within the educator's scope) and job roles, chosen with checkboxes."""
+
+    units = UnitChoiceField(
+        label="Units",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Whose staff must attest. Type to filter the list.",
+    )
+    job_roles = forms.ModelMultipleChoiceField(
+        label="Job roles (optional)",
+        queryset=JobRole.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every role on those units.",
+    )
+
+    def __init__(self, *args, units, everyone_allowed: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units.order_by("site__code", "name")
+        self.everyone_allowed = everyone_allowed
+        if everyone_allowed:
+            self.fields["units"].help_text += " Leave all unticked for every unit."
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("units") and not self.everyone_allowed and "units" not in self.errors:
+            self.add_error("units", "Choose at least one of your units.")
+        return data
+
+
+class RequiredAttestationForm(AudienceForm):
     title = forms.CharField(
         label="Title", max_length=200, help_text="For example: Restraint and seclusion policy"
     )
@@ -24,20 +61,6 @@ class RequiredAttestationForm(AccessibleForm):
     )
     link = forms.URLField(label="Link to the policy (optional)", required=False)
     minutes = forms.IntegerField(label="Minutes it takes", min_value=1, max_value=240, initial=5)
-    units = forms.ModelMultipleChoiceField(
-        label="Units",
-        queryset=Unit.objects.none(),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Whose staff must attest. Hold Ctrl (or ⌘) to choose several.",
-    )
-    job_roles = forms.ModelMultipleChoiceField(
-        label="Job roles (optional)",
-        queryset=JobRole.objects.order_by("name"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text="Leave empty for every role on those units.",
-    )
     due_days = forms.IntegerField(label="Due after (days)", min_value=0, max_value=730, initial=30)
     due_from = forms.ChoiceField(label="Counted from", choices=DueFrom.choices, initial=DueFrom.ASSIGNED)
     recurrence = forms.ChoiceField(
@@ -58,19 +81,15 @@ class RequiredAttestationForm(AccessibleForm):
     )
     grace_days = forms.IntegerField(label="Grace period (days)", min_value=0, max_value=90, initial=0)
 
-    def __init__(self, *args, units, everyone_allowed: bool, **kwargs):
+    field_order = ["title", "statement", "link", "minutes", "units", "job_roles"]
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["units"].queryset = units
         self.fields["title"].error_messages["required"] = "Enter a title, e.g. the policy's name."
         self.fields["statement"].error_messages["required"] = "Enter what people attest to."
-        self.everyone_allowed = everyone_allowed
-        if everyone_allowed:
-            self.fields["units"].help_text += " Leave empty for every unit."
 
     def clean(self):
         data = super().clean()
-        if not data.get("units") and not self.everyone_allowed and "units" not in self.errors:
-            self.add_error("units", "Choose at least one of your units.")
         recurrence = data.get("recurrence")
         if recurrence == Recurrence.INTERVAL and not data.get("interval_months"):
             self.add_error("interval_months", "Say how many months a completion lasts, e.g. 12.")

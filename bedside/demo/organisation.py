@@ -1,6 +1,7 @@
 """Commonwealth Health: sites, departments, units and job roles, planned then written.
 
-Two hospitals for the demo (Harbor General about 65% of staff, Riverside the rest);
+Two hospitals for the demo (Harbor General about 65% of staff, Riverside the rest, an
+hour behind in Central time so per-site time zones show);
 larger staff counts add hospitals, and each hospital grows floors until its nurses
 are about what its minimum staffing needs.
 """
@@ -15,6 +16,7 @@ from bedside.people.models import Department, JobRole, Site, System, Unit, UnitT
 
 SYSTEM_NAME = "Commonwealth Health"
 TIME_ZONE = "America/New_York"
+SITE_TIME_ZONES = {"RMC": "America/Chicago"}  # every other site keeps the system's zone
 FLOAT_TAG = "float pool"
 COVID_TAG = "COVID cohort"
 
@@ -53,6 +55,7 @@ class SitePlan:
     weight: float
     units: list[UnitPlan] = field(default_factory=list)
     staff: int = 0
+    time_zone: str = TIME_ZONE
 
 
 def _u(code: str, name: str, kind: str, department: str, beds: int = 0, tags: tuple[str, ...] = ()):
@@ -162,7 +165,7 @@ def plan_sites(staff: int) -> list[SitePlan]:
     total_weight = sum(weight for _, _, weight, _ in chosen)
     rn_share = role_shares()["RN"]
     for code, name, weight, template in chosen:
-        site = SitePlan(code=code, name=name, weight=weight / total_weight)
+        site = SitePlan(code, name, weight / total_weight, time_zone=SITE_TIME_ZONES.get(code, TIME_ZONE))
         site.units = [UnitPlan(f"{code}-{c}", n, k, d, b, t) for c, n, k, d, b, t in template]
         site.staff = round(staff * site.weight)
         _grow(site, rn_heads=site.staff * rn_share)
@@ -222,7 +225,7 @@ def create_organisation(plans: list[SitePlan]) -> Organisation:
     unit_rows: list[Unit] = []
     for plan in plans:
         site = sites[plan.code] = Site.objects.create(
-            system=system, code=plan.code, name=plan.name, time_zone=TIME_ZONE
+            system=system, code=plan.code, name=plan.name, time_zone=plan.time_zone
         )
         for name in sorted({u.department for u in plan.units}):
             departments[(plan.code, name)] = Department.objects.create(site=site, name=name)

@@ -1,7 +1,8 @@
 """Seed an empty database with the demo hospital: organisation, staff, shifts, training, sign-ins.
 
-Deterministic for a seed and a date. Everything is written in bulk inside one
-transaction; rules go through the real `rule_apply`, and the audit trail says "seed".
+Deterministic for a seed and a clock: every date comes from the `now` passed in, never
+the wall clock. Everything is written in bulk inside one transaction; rules go through the
+real `rule_apply`, and the audit trail says "seed".
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 from faker import Faker
 
 from bedside.assignments.cycles import system_tz
@@ -73,7 +73,7 @@ def seed_hospital(
     staff: int = 3000,
     days: int = 28,
     seed: int = 1,
-    today: dt.date | None = None,
+    now: dt.datetime,
     progress: Callable[[str, float], None] | None = None,
     records_target: int = 0,
 ) -> SeedReport:
@@ -87,8 +87,7 @@ def seed_hospital(
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
-    now = timezone.now()
-    today = today or now.astimezone(system_tz()).date()
+    today = now.astimezone(system_tz()).date()
     report = SeedReport()
     writer = RowWriter()
 
@@ -109,12 +108,12 @@ def seed_hospital(
             first_id = writer.next_id(Person)
             write_people(writer, org, people, first_id, now, today)
         with step("shifts"):
-            roster = Roster(site_plans, people, days, today, rng, org.sites[site_plans[0].code].time_zone)
+            roster = Roster(site_plans, people, days, today, rng)
             write_shifts(writer, org, roster, first_id)
             report.coverage = coverage(roster)
             writer.finish()
         with step("rules"):
-            pairs = create_training(org)
+            pairs = create_training(org, now)
             spread = Spread(rng, list(org.units), today, now)
             if records_target:
                 units = {u.code: u for site in site_plans for u in site.units}
@@ -122,10 +121,10 @@ def seed_hospital(
                                            spread=spread, writer=writer, records_target=records_target)  # fmt: skip
                 report.counts.update(counts)
             else:
-                apply_rules(pairs, today)
+                apply_rules(pairs, today, now)
         if not records_target:
             with step("completions"):
-                _complete(pairs, people, first_id, spread, writer, report, today)
+                _complete(pairs, people, first_id, spread, writer, report, today, now)
         with step("sign-ins"):
             write_grants(org, people, first_id)
             finish_logins()
@@ -134,7 +133,7 @@ def seed_hospital(
     return report
 
 
-def _complete(pairs, people, first_id, spread, writer, report, today) -> None:
+def _complete(pairs, people, first_id, spread, writer, report, today, now) -> None:
     """Outcomes for what rule_apply created, then the daily pass that opens renewals."""
     by_id = {first_id + p.index: p for p in people}
     rules = {rule.pk: rule for _, rule in pairs}
@@ -143,7 +142,9 @@ def _complete(pairs, people, first_id, spread, writer, report, today) -> None:
         complete_requirements(rules=rules, people=by_id, spread=spread, writer=writer, forced=forced)
     )
     report.counts["renewals"] = sum(
-        rule_apply(rule=rule, on=today) for spec, rule in pairs if spec.recurrence == Recurrence.INTERVAL
+        rule_apply(rule=rule, on=today, now=now)
+        for spec, rule in pairs
+        if spec.recurrence == Recurrence.INTERVAL
     )
 
 

@@ -79,10 +79,11 @@ def _per_week(windows: tuple) -> int:
 
 class Roster:
     def __init__(self, sites: list[SitePlan], people: list[PersonPlan], days: int, start: dt.date,
-                 rng: random.Random, tz: str):  # fmt: skip
+                 rng: random.Random):  # fmt: skip
         self.sites, self.days, self.start, self.rng = sites, days, start, rng
-        self.tz = zoneinfo.ZoneInfo(tz)
         self.units: dict[str, UnitPlan] = {u.code: u for s in sites for u in s.units}
+        # Shift times are wall-clock at the unit's own site.
+        self.zones = {u.code: zoneinfo.ZoneInfo(s.time_zone) for s in sites for u in s.units}
         self.minimums = plan_minimums(sites)
         self.needs: dict[tuple[str, str, int], dict[int, int]] = defaultdict(dict)
         for code, rows in self.minimums.items():
@@ -101,10 +102,11 @@ class Roster:
         self.covered: dict[tuple[str, str, int, int], int] = defaultdict(int)
 
     def _add(self, worker: _Worker, unit: str, role: str, day: int, window: tuple[int, int]) -> None:
-        key = (day, window)
+        tz = self.zones[unit]
+        key = (day, window, tz)
         if key not in self._instants:
             when = self.start + dt.timedelta(days=day)
-            self._instants[key] = local_window(when, dt.time(window[0]), dt.time(window[1]), self.tz)
+            self._instants[key] = local_window(when, dt.time(window[0]), dt.time(window[1]), tz)
         start, end = self._instants[key]
         night = window[0] >= 19
         self.shifts.append(ShiftPlan(worker.plan.index, unit, role, start, end, night))

@@ -6,6 +6,7 @@ of recurrence: once (from hire), every 12 or 24 months, and yearly calendar wind
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from bedside.assignments.models import AssignmentRule, DueFrom, Recurrence
@@ -13,6 +14,7 @@ from bedside.assignments.services import rule_apply
 from bedside.attestations.services import attestation_create
 from bedside.demo.organisation import COVID_TAG, FLOAT_TAG, Organisation
 from bedside.people.models import Audience
+from bedside.records.models import LearningItem
 
 CLINICAL = ("RN", "PCA", "ATT", "RES", "FEL", "NP", "PA", "RT", "PHARM", "STU")
 PRESCRIBERS = ("ATT", "RES", "FEL", "NP", "PA")
@@ -72,7 +74,8 @@ CATALOGUE = (
     ItemSpec("HIPAA privacy and security", "all", **_every(12), minutes=8),
     ItemSpec("Workplace violence prevention", "all", **_every(12), minutes=6),
     ItemSpec("Infection control and standard precautions", "all", **_every(12), minutes=5),
-    ItemSpec("Code of conduct", "all", minutes=5),
+    ItemSpec("Code of conduct", "all", minutes=5,
+             statement="I have read the code of conduct and will follow it."),
     ItemSpec("Emergency preparedness", "all", **_every(24), minutes=5),
     ItemSpec("Cybersecurity awareness", "all", **_every(12), minutes=4),
     ItemSpec("Harassment prevention", "all", **_every(24), minutes=6),
@@ -96,14 +99,33 @@ CATALOGUE = (
     ItemSpec("Medical gas safety", "rt", minutes=4),
     ItemSpec("Safe patient handling and mobility", "pca", **_every(12), minutes=5),
     ItemSpec("Vital signs and early warning escalation", "pca", minutes=4),
-    ItemSpec("Float pool orientation", "float", minutes=8),
+    ItemSpec("Float pool orientation", "float", minutes=8,
+             statement="I have completed the float pool orientation and know how to reach each unit's charge nurse."),
     ItemSpec("PPE donning and doffing", "covid", **_every(12), minutes=4),
     ItemSpec("Sepsis recognition and bundle", "ed", minutes=6),
 )  # fmt: skip
 
 
-def create_training(org: Organisation) -> list[tuple[ItemSpec, AssignmentRule]]:
-    """Create the attestations, audiences and rules; returns (spec, rule) pairs in catalogue order."""
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: first word lower-cased unless it is an acronym ("HIPAA", "PPE")."""
+    first, _, rest = title.partition(" ")
+    if first.isupper() or any(c.isupper() for c in first[1:]):
+        return title
+    return f"{first.lower()} {rest}".rstrip()
+
+
+def statement_for(spec: ItemSpec) -> str:
+    """What people attest to, without "policy policy" and with acronyms as written."""
+    if spec.statement:
+        return spec.statement
+    subject = in_sentence(spec.title)
+    if not subject.lower().endswith("policy"):
+        subject += " policy"
+    return f"I have read the {subject} and will follow it."
+
+
+def create_training(org: Organisation, now: dt.datetime) -> list[tuple[ItemSpec, AssignmentRule]]:
+    """Create the attestations, audiences and rules (dated `now`); returns (spec, rule) pairs in catalogue order."""
     audiences: dict[str, Audience] = {}
     for key, spec in AUDIENCES.items():
         audience = audiences[key] = Audience.objects.create(name=spec.name, unit_kinds=list(spec.unit_kinds))
@@ -112,14 +134,12 @@ def create_training(org: Organisation) -> list[tuple[ItemSpec, AssignmentRule]]:
     pairs = []
     for spec in CATALOGUE:
         attestation = attestation_create(
-            title=spec.title,
-            statement=spec.statement or f"I have read the {spec.title.lower()} policy and will follow it.",
-            minutes=spec.minutes,
+            title=spec.title, statement=statement_for(spec), minutes=spec.minutes
         )
         window = dict(zip(("window_start_month", "window_start_day", "window_end_month", "window_end_day"),
                           spec.window or (None,) * 4, strict=True))  # fmt: skip
         rule = AssignmentRule.objects.create(
-            name=f"{spec.title} ({audiences[spec.audience].name.lower()})",
+            name=f"{spec.title} ({in_sentence(audiences[spec.audience].name)})",
             audience=audiences[spec.audience],
             item=attestation.item,
             due_days=30,
@@ -127,12 +147,14 @@ def create_training(org: Organisation) -> list[tuple[ItemSpec, AssignmentRule]]:
             recurrence=spec.recurrence,
             interval_months=spec.months,
             grace_days=spec.grace_days,
+            created_at=now,
             **window,
         )
         pairs.append((spec, rule))
+    LearningItem.objects.filter(pk__in=[rule.item_id for _, rule in pairs]).update(created_at=now)
     return pairs
 
 
-def apply_rules(pairs: list[tuple[ItemSpec, AssignmentRule]], today) -> int:
-    """Apply every rule through the real service, as the daily scheduler would."""
-    return sum(rule_apply(rule=rule, on=today) for _, rule in pairs)
+def apply_rules(pairs: list[tuple[ItemSpec, AssignmentRule]], today: dt.date, now: dt.datetime) -> int:
+    """Apply every rule through the real service, as the daily scheduler would at `now`."""
+    return sum(rule_apply(rule=rule, on=today, now=now) for _, rule in pairs)

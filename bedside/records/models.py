@@ -121,5 +121,9 @@ class Record(AppendOnlyModel):
     def verb_label(self) -> str:
         return verb_label(self.verb)
 
+    def get_verb_display(self) -> str:
+        """As Django names it for a field with choices: the verb column no longer has a closed list."""
+        return verb_label(self.verb)
+
     def __str__(self) -> str:
         return f"{self.person_id} {self.verb} {self.item_id} {self.at:%Y-%m-%d}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bedside.assignments.models import Assignment
 from bedside.assignments.queries import overdue_q, required, satisfied_q, with_status
 from bedside.people.models import JobRole, Person, Unit
+from bedside.records.models import LearningItem
 
 
 @dataclass
@@ -121,6 +122,46 @@ def total(rows: list[ComplianceRow]) -> ComplianceRow:
         satisfied=sum(r.satisfied for r in rows),
         overdue=sum(r.overdue for r in rows),
     )
+
+
+@dataclass
+class ItemRow:
+    item: LearningItem
+    total: int
+    satisfied: int
+    overdue: int
+
+    @property
+    def due(self) -> int:
+        return self.total - self.satisfied - self.overdue
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.satisfied / self.total, 1) if self.total else 100.0
+
+
+def compliance_by_item(
+    *,
+    units: QuerySet[Unit] | None,
+    site_id: int | None = None,
+    unit_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> list[ItemRow]:
+    """Counts per training item within the scope, furthest behind first, in two queries."""
+    now = now or timezone.now()
+    rows = list(
+        _on_primary_job(required(), timezone.localdate(now), _scope_q(units, site_id, unit_id))
+        .values("item_id")
+        .annotate(
+            total=Count("pk"),
+            satisfied=Count("pk", filter=satisfied_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+        )
+        .order_by("item_id")
+    )
+    items = LearningItem.objects.only("pk", "title", "kind").in_bulk([r["item_id"] for r in rows])
+    result = [ItemRow(items[r["item_id"]], r["total"], r["satisfied"], r["overdue"]) for r in rows]
+    return sorted(result, key=lambda r: (r.percent, -r.overdue, r.item.title))
 
 
 def unit_detail(unit: Unit, now: dt.datetime | None = None) -> QuerySet[Assignment]:

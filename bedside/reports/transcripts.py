@@ -13,6 +13,7 @@ from bedside.core.exports import csv_response
 from bedside.core.humanize import local
 from bedside.people import access
 from bedside.people.models import Person, active_jobs
+from bedside.people.timezones import tz_of
 from bedside.records.queries import transcript
 
 
@@ -42,6 +43,7 @@ def person_transcript(request: HttpRequest, person_id: int | None = None) -> Htt
             "records": transcript(subject)[:500],
             "requirements": rows,
             "jobs": jobs,
+            "tz": tz_of(subject),  # a person's dates in their own site's zone, whoever looks
         },
     )
 
@@ -53,10 +55,11 @@ def person_transcript_csv(request: HttpRequest, person_id: int | None = None) ->
     name = re.sub(r"[^A-Za-z0-9_-]", "", subject.employee_id or "") or f"person-{subject.pk}"
     header = ["record_id", "date", "item", "kind", "version", "verb", "score", "credit", "credit_type",
               "valid_until", "source", "evidence"]  # fmt: skip
+    tz = tz_of(subject)
     rows = (
         [
             r.pk,
-            local(r.at).isoformat(timespec="minutes"),
+            local(r.at, tz).isoformat(timespec="minutes"),
             r.item.title,
             r.item.kind,
             r.version.label if r.version else "",
@@ -64,7 +67,7 @@ def person_transcript_csv(request: HttpRequest, person_id: int | None = None) ->
             r.score or "",
             r.credit_amount or "",
             r.credit_type,
-            local(r.valid_until).date().isoformat() if r.valid_until else "",
+            local(r.valid_until, tz).date().isoformat() if r.valid_until else "",
             r.source_kind,
             r.evidence,
         ]  # fmt: skip

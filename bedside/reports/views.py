@@ -5,13 +5,22 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from bedside.core.exports import csv_response, xlsx_response
-from bedside.core.humanize import day
+from bedside.core.humanize import local
+from bedside.core.sorting import Column, SortedTable, sort_table
 from bedside.people import access
 from bedside.people.models import Site, Unit
-from bedside.reports.queries import compliance_by_unit_role, roll_up, total, unit_detail, unit_people
+from bedside.reports.queries import (
+    compliance_by_item,
+    compliance_by_unit_role,
+    roll_up,
+    total,
+    unit_detail,
+    unit_people,
+)
 
 STATUS_TEXT = {"satisfied": "Done", "due": "Due", "overdue": "Overdue"}
 
@@ -35,31 +44,73 @@ def _site_filter(request: HttpRequest, units) -> Site | None:
     return site
 
 
+CHART_TOP = 15  # units in the chart unless all are asked for: a phone shows them without scrolling
+
+
+def _percent_columns(first: Column) -> list[Column]:
+    return [
+        first,
+        Column("done", "Done", lambda r: r.percent, numeric=True),
+        Column("due", "Due", lambda r: r.due, numeric=True, first_descending=True),
+        Column("overdue", "Overdue", lambda r: r.overdue, numeric=True, first_descending=True),
+        Column("required", "Required", lambda r: r.total, numeric=True, first_descending=True),
+    ]
+
+
+UNIT_COLUMNS = _percent_columns(Column("unit", "Unit", lambda r: (r.unit.name, r.unit.site.code)))
+ROLE_COLUMNS = _percent_columns(Column("role", "Job role", lambda r: r.job_role.name if r.job_role else ""))
+ITEM_COLUMNS = _percent_columns(Column("item", "Training item", lambda r: r.item.title))
+
+
+def _item_table(request: HttpRequest, rows) -> SortedTable:
+    return sort_table(
+        request, rows, ITEM_COLUMNS, default="done", param="item_sort", tie=lambda r: r.item.title
+    )
+
+
+def _role_table(request: HttpRequest, rows) -> SortedTable:
+    return sort_table(request, roll_up(rows, "job_role"), ROLE_COLUMNS, default="role", param="role_sort")
+
+
 @login_required
 @require_GET
 def compliance(request: HttpRequest) -> HttpResponse:
     units = _overseer(request)
     site = _site_filter(request, units)
     scope = None if access.is_admin(request.user) else units
-    rows = compliance_by_unit_role(units=scope, site_id=site.pk if site else None)
+    site_id = site.pk if site else None
+    rows = compliance_by_unit_role(units=scope, site_id=site_id)
     by_unit = roll_up(rows, "unit")
-    worst_first = sorted(by_unit, key=lambda r: (r.percent, r.unit.name))
+    # The chart and the table's first order agree: lowest share done first.
+    worst_first = sorted(by_unit, key=lambda r: (r.percent, r.unit.name, r.unit.site.code))
+    show_all = request.GET.get("chart") == "all"
+    charted = worst_first if show_all else worst_first[:CHART_TOP]
     chart = {
-        "labels": [f"{r.unit.name} ({r.unit.site.code})" for r in worst_first],
-        "satisfied": [r.percent for r in worst_first],
-        "due": [round(100 * r.due / r.total, 1) if r.total else 0 for r in worst_first],
-        "overdue": [round(100 * r.overdue / r.total, 1) if r.total else 0 for r in worst_first],
+        "labels": [f"{r.unit.name} ({r.unit.site.code})" for r in charted],
+        "satisfied": [r.percent for r in charted],
+        "due": [round(100 * r.due / r.total, 1) if r.total else 0 for r in charted],
+        "overdue": [round(100 * r.overdue / r.total, 1) if r.total else 0 for r in charted],
+        "urls": [reverse("compliance-unit", args=[r.unit.pk]) for r in charted],
     }
     sites = Site.objects.filter(pk__in=units.values("site_id")).order_by("name")
     return render(
         request,
         "reports/compliance.html",
         {
-            "rows": rows,
-            "by_unit": by_unit,
-            "by_role": roll_up(rows, "job_role"),
+            "units_table": sort_table(
+                request,
+                worst_first,
+                UNIT_COLUMNS,
+                default="done",
+                tie=lambda r: (r.unit.name, r.unit.site.code),
+            ),
+            "items_table": _item_table(request, compliance_by_item(units=scope, site_id=site_id)),
+            "roles_table": _role_table(request, rows),
             "total": total(rows),
             "chart": chart,
+            "charted": len(charted),
+            "unit_count": len(worst_first),
+            "show_all": show_all,
             "sites": sites,
             "site": site,
         },
@@ -89,16 +140,32 @@ def _unit_in_scope(request: HttpRequest, unit_id: int) -> Unit:
     return unit
 
 
+PEOPLE_COLUMNS = [
+    Column("person", "Person", lambda s: (s.person.last_name, s.person.first_name)),
+    Column("done", "Done", lambda s: s.satisfied / s.total if s.total else 1.0, numeric=True),
+    Column("due", "Due", lambda s: s.due, numeric=True, first_descending=True),
+    Column("overdue", "Overdue", lambda s: s.overdue, numeric=True, first_descending=True),
+]
+
+
 @login_required
 @require_GET
 def compliance_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit_in_scope(request, unit_id)
-    people = unit_people(unit)
     rows = compliance_by_unit_role(units=None, unit_id=unit.pk)
     return render(
         request,
         "reports/unit.html",
-        {"unit": unit, "people": people, "by_role": rows, "total": total(rows)},
+        {
+            "unit": unit,
+            # unit_people comes most behind first; that order breaks ties in any other sort.
+            "people_table": sort_table(
+                request, unit_people(unit), PEOPLE_COLUMNS, default="-overdue", param="sort", tie=lambda s: 0
+            ),
+            "items_table": _item_table(request, compliance_by_item(units=None, unit_id=unit.pk)),
+            "roles_table": _role_table(request, rows),
+            "total": total(rows),
+        },
     )
 
 
@@ -114,9 +181,9 @@ def compliance_unit_export(request: HttpRequest, unit_id: int, fmt: str) -> Http
             a.person.first_name,
             a.item.title,
             a.cycle,
-            day(a.due_at),
+            local(a.due_at).date(),
             STATUS_TEXT[a.status],
-            day(a.closed_at) if a.closed_reason == "completed" else "",
+            local(a.closed_at).date() if a.closed_reason == "completed" else None,
         ]
         for a in unit_detail(unit)
     ]

@@ -56,6 +56,7 @@ URLS: dict[str, Access] = {
     "rules": Access(get=TEACHERS),
     "rule": Access(get=TEACHERS, obj="rule"),
     "attestation-required-new": Access(get=TEACHERS, post=TEACHERS),
+    "attestation-required-audience": Access(post=TEACHERS),
     "my-transcript": Access(get=SIGNED_IN),
     "my-transcript-csv": Access(get=SIGNED_IN),
     "person-transcript": Access(get=OVERSEERS, obj="person"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from bedside.audit.context import current_origin, origin
+from bedside.core import humanize
 from bedside.web.client_address import client_address
 
 log = logging.getLogger("bedside.request")
@@ -100,4 +101,23 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
             add_never_cache_headers(response)
+        return response
+
+
+class ViewerTimeZoneMiddleware:
+    """Dates on a signed-in person's pages are in their site's zone (looked up only when a date is shown)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from bedside.people.timezones import tz_of  # models: not importable when logging loads this module
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        with humanize.viewer_zone(lambda: tz_of(user)):
+            response = self.get_response(request)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()  # a TemplateResponse renders here, still in the viewer's zone
         return response

@@ -36,10 +36,12 @@ def test_educator_requires_an_attestation_of_their_unit(
     educator_world, client, django_capture_on_commit_callbacks
 ):
     client.force_login(educator_world["educator"])
+    data = {**FORM, "units": [educator_world["mine"].pk]}
+    # First the page says how many people it will assign, and saves nothing yet.
+    first = client.post(reverse("attestation-required-new"), data).content.decode()
+    assert "This will assign 3 people." in first and not AssignmentRule.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("attestation-required-new"), {**FORM, "units": [educator_world["mine"].pk]}
-        )
+        response = client.post(reverse("attestation-required-new"), {**data, "confirmed_count": "3"})
     rule = AssignmentRule.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("rule", args=[rule.pk])
     # After commit the rule is applied (the test task backend runs it at once): everyone on the unit now has it due.

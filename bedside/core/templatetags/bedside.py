@@ -23,3 +23,11 @@ def day(moment, tz=None):
 @register.filter
 def relative_to(moment, now):
     return humanize.relative(moment, now) if moment else ""
+
+
+@register.filter
+def thousands(number):
+    """1234567 -> '1,234,567'; anything not a number is shown as it is."""
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return number
+    return f"{number:,}"

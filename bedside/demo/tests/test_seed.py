@@ -1,29 +1,36 @@
 """The demo seed: deterministic, only into an empty database, realistic enough to demo every page."""
 
+import datetime as dt
+import zoneinfo
 from collections import Counter
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 
-from bedside.assignments.models import Assignment
+from bedside.assignments.models import Assignment, AssignmentRule
 from bedside.assignments.queries import required, with_status
 from bedside.audit.models import AuditEntry
 from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.seed import seed_hospital
+from bedside.demo.staffing import windows_of
+from bedside.demo.training import CATALOGUE, statement_for
 from bedside.people.models import Grant, Job, Person, Site, Unit
-from bedside.records.models import Record
+from bedside.records.models import LearningItem, Record
 from bedside.rosters.models import Shift
 
 pytestmark = pytest.mark.django_db
 
 SMALL = {"staff": 200, "days": 7}
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+NOON = dt.datetime(2026, 3, 17, 12, 0, tzinfo=NEW_YORK)
 
 
-def _summary() -> dict:
+def _summary(now: dt.datetime) -> dict:
     return {
         "people": sorted(
             Person.objects.values_list("email", "first_name", "last_name", "hire_date", "status")
@@ -32,7 +39,7 @@ def _summary() -> dict:
             Job.objects.values_list("person__email", "unit__code", "job_role__code", "fte", "primary")
         ),
         "shifts": sorted(Shift.objects.values_list("person__email", "unit__code", "start", "end")),
-        "statuses": Counter(with_status(required()).values_list("item__title", "status")),
+        "statuses": Counter(with_status(required(), now).values_list("item__title", "status")),
         "records": sorted(Record.objects.values_list("person__email", "item__title", "at")),
         "units": sorted(Unit.objects.values_list("code", "beds")),
     }
@@ -42,22 +49,58 @@ def _seed_and_forget(**kwargs) -> dict:
     """Seed, summarise, and roll back: the next seed starts from an empty database again."""
     with transaction.atomic():
         seed_hospital(**kwargs)
-        summary = _summary()
+        summary = _summary(kwargs["now"])
         transaction.set_rollback(True)
     return summary
 
 
 @pytest.fixture
 def seeded():
-    return seed_hospital(**SMALL)
+    with time_machine.travel(NOON, tick=False):
+        yield seed_hospital(now=NOON, **SMALL)
 
 
-def test_same_seed_gives_the_same_hospital_and_another_seed_another():
-    first = _seed_and_forget(seed=7, **SMALL)
+# Just after local midnight the day's records used to be clamped to the wall clock, so two seeds differed.
+@pytest.mark.parametrize("local", [dt.time(0, 30), dt.time(12, 0), dt.time(23, 50)])
+def test_same_seed_and_clock_give_the_same_hospital_and_another_seed_another(local):
+    now = dt.datetime.combine(dt.date(2026, 11, 30), local, tzinfo=NEW_YORK)
+    with time_machine.travel(now, tick=False):
+        first = _seed_and_forget(seed=7, now=now, **SMALL)
     assert not Person.objects.exists()
-    second = _seed_and_forget(seed=7, **SMALL)
+    # The second seed runs while the wall clock has moved on: only the `now` passed in counts.
+    with time_machine.travel(now + dt.timedelta(minutes=7), tick=True):
+        second = _seed_and_forget(seed=7, now=now, **SMALL)
     assert first == second
-    assert _seed_and_forget(seed=8, **SMALL)["people"] != first["people"]
+    assert _seed_and_forget(seed=8, now=now, **SMALL)["people"] != first["people"]
+
+
+def test_seed_dates_nothing_after_its_clock():
+    now = dt.datetime(2026, 11, 30, 0, 30, tzinfo=NEW_YORK)
+    with time_machine.travel(now + dt.timedelta(days=3), tick=False):
+        seed_hospital(now=now, **SMALL)
+    assert not Record.objects.filter(at__gt=now).exists()
+    assert not Assignment.objects.filter(assigned_at__gt=now).exists()
+    assert not LearningItem.objects.filter(created_at__gt=now).exists()
+
+
+def test_demo_wording_has_no_doubled_words_and_keeps_acronyms(seeded):
+    statements = [statement_for(spec) for spec in CATALOGUE]
+    assert not [s for s in statements if "policy policy" in s]
+    assert "I have read the HIPAA privacy and security policy and will follow it." in statements
+    assert any("(CRRT)" in s for s in statements)
+    for text in statements + list(AssignmentRule.objects.values_list("name", flat=True)):
+        assert "hipaa" not in text and "(crrt)" not in text and "covid" not in text, text
+
+
+def test_demo_has_a_site_in_another_time_zone(seeded):
+    zones = set(Site.objects.values_list("time_zone", flat=True))
+    assert zones == {"America/New_York", "America/Chicago"}
+    # Shifts start on the hour of the unit's own site: 07:00 in Chicago is 08:00 in New York.
+    chicago = zoneinfo.ZoneInfo("America/Chicago")
+    starts = {w[0] for kind in ("icu", "med_surg", "or", "ambulatory") for w in windows_of(kind)}
+    riverside = Shift.objects.filter(unit__site__code="RMC")
+    assert {s.start.astimezone(chicago).hour for s in riverside} <= starts
+    assert {s.start.astimezone(NEW_YORK).hour for s in riverside} - starts
 
 
 def test_seed_changes_nothing_when_people_exist(make_person):

@@ -39,7 +39,7 @@ def test_a_verb_the_kind_does_not_take_is_refused_with_its_verbs_named(make_pers
 def test_a_kind_may_take_a_verb_of_its_own(make_person, skill):
     nurse = make_person()
     record = record_add(person=nurse, item=skill, verb="practised", by=nurse, at=MAY)
-    assert record.verb_label == "Practised"
+    assert Record.objects.get(pk=record.pk).verb == "practised"
 
 
 def test_a_correction_to_a_verb_the_kind_does_not_take_is_refused(make_person, skill):
@@ -121,3 +121,11 @@ def test_a_kind_may_tell_its_own_status_and_opens_the_item_for_the_person(make_p
     item = LearningItem.objects.create(kind="session", title="Sepsis simulation")
     assert item_status(item, nurse, now=MAY) == ItemStatus(Progress.IN_PROGRESS, due=due, detail="Booked")
     assert open_url(item, nurse) == f"/sessions/{item.pk}/book/{nurse.pk}/"
+
+
+def test_records_show_their_verb_for_people_whether_shared_or_a_kinds_own(make_person, skill):
+    nurse = make_person()
+    shared = record_add(person=nurse, item=skill, verb=Verb.VALIDATED, by=nurse, at=MAY)
+    own = record_add(person=nurse, item=skill, verb="practised", by=nurse, at=MAY)
+    assert (shared.verb_label, shared.get_verb_display()) == ("Validated", "Validated")
+    assert (own.verb_label, own.get_verb_display()) == ("Practised", "Practised")

@@ -44,7 +44,18 @@
     if (!data || !canvas || !window.Chart) return;
     var d = JSON.parse(data.textContent);
     var box = canvas.parentElement;
-    box.style.height = Math.max(160, d.labels.length * 28 + 60) + "px";
+    box.style.height = Math.max(160, d.labels.length * 30 + 70) + "px";
+    // On a phone the unit names get a fixed share of the width and are shortened with "…";
+    // the tooltip and the table below give the whole name.
+    var narrow = box.clientWidth < 600;
+    var maxChars = narrow ? 21 : 44;
+    // "Medicine 7 North (HG)": shorten the unit's name, keep its site code.
+    function shorten(label) {
+      if (label.length <= maxChars) return label;
+      var m = label.match(/^(.*)( \([^)]*\))$/);
+      var name = m ? m[1] : label, code = m ? m[2] : "";
+      return name.slice(0, Math.max(4, maxChars - code.length - 1)) + "…" + code;
+    }
     new window.Chart(canvas, {
       type: "bar",
       data: {
@@ -57,11 +68,32 @@
       },
       options: {
         indexAxis: "y", maintainAspectRatio: false, animation: false,
-        scales: { x: { stacked: true, max: 100, ticks: { callback: function (v) { return v + "%"; } } }, y: { stacked: true } },
-        plugins: { legend: { position: "bottom" } }
+        maxBarThickness: 22,
+        scales: {
+          x: { stacked: true, max: 100, ticks: { callback: function (v) { return v + "%"; } } },
+          y: {
+            stacked: true,
+            ticks: { autoSkip: false, callback: function (v) { return shorten(this.getLabelForValue(v)); } },
+            afterFit: function (scale) { scale.width = Math.min(scale.width, box.clientWidth * (narrow ? 0.46 : 0.35)); }
+          }
+        },
+        plugins: { legend: { position: "bottom" } },
+        // A bar opens its unit; the table's links are the keyboard and screen-reader path.
+        onClick: function (event, elements) {
+          if (elements.length && d.urls) window.location.assign(d.urls[elements[0].index]);
+        },
+        onHover: function (event, elements) {
+          event.native.target.style.cursor = elements.length ? "pointer" : "default";
+        }
       }
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () { idleTimer(); charts(); });
+  // A form that comes back with errors puts focus on its summary, which links to each field.
+  function focusSummary() {
+    var summary = document.querySelector(".error-summary") || document.querySelector(".confirm-summary");
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { idleTimer(); charts(); focusSummary(); });
 })();

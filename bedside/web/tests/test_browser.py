@@ -1,5 +1,7 @@
 """A nurse clears an attestation from Today; a manager reads the compliance chart. Real Chromium."""
 
+import re
+
 import pytest
 
 from bedside.assignments.services import rule_apply
@@ -61,6 +63,17 @@ def test_manager_sees_the_compliance_chart_and_drills_down(ward, live_server, pa
     assert page.get_by_text("0.0%").first.is_visible()
     check_page(page, "compliance")
 
+    # A bar opens its unit (the table's links are the accessible path to the same page).
+    box = canvas.bounding_box()
+    bar = page.evaluate(
+        "(() => { const c = Chart.getChart('compliance-chart');"
+        " const e = [0, 1, 2].map((i) => c.getDatasetMeta(i).data[0]).find((b) => Math.abs(b.x - b.base) > 4);"
+        " return {x: (e.x + e.base) / 2, y: e.y}; })()"
+    )
+    page.mouse.click(box["x"] + bar["x"], box["y"] + bar["y"])
+    page.wait_for_url("**/compliance/units/*/")
+    page.go_back()
+
     page.get_by_role("link", name="Medical ICU").click()
     assert page.get_by_role("heading", name="Medical ICU").is_visible()
     assert page.get_by_role("link", name="Lopez, Ana").is_visible()
@@ -75,16 +88,23 @@ def test_educator_requires_an_attestation_of_a_unit(ward, make_person, live_serv
     check_page(page, "rules")
     page.get_by_role("button", name="Require a new attestation").click()
 
+    # Only the chosen recurrence's fields show.
+    assert not page.get_by_label("Every (months)").is_visible()
     page.get_by_role("button", name="Save and assign").click()  # empty: every problem is named
     assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     check_page(page, "rule-form-errors")
 
     page.get_by_label("Title").fill("Restraint and seclusion policy")
     page.get_by_label("What people attest to").fill("I have read the restraint policy and will follow it.")
-    page.get_by_label("Units").select_option(label="Medical ICU")
+    page.get_by_label("Filter units").fill("icu")
+    page.get_by_role("checkbox", name=re.compile("Medical ICU")).check()
+    page.get_by_text("This will assign 4 people.").wait_for()  # counted before saving
+    check_page(page, "rule-form")
     page.get_by_label("Every N months from the last completion").check()
     page.get_by_label("Every (months)").fill("12")
     page.get_by_role("button", name="Save and assign").click()
+    page.wait_for_url(re.compile(r"/rules/\d+/$"))
 
     assert page.get_by_role("heading", name="Restraint and seclusion policy").is_visible()
     assert page.get_by_text("of 4 done").is_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from bedside.demo.logins import demo_logins_text
 from bedside.demo.seed import NOT_EMPTY, DatabaseNotEmpty, database_is_empty, seed_hospital
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Seeding {staff} staff, {days} days of shifts, seed {seed}...")
         try:
-            report = seed_hospital(staff=staff, days=days, seed=seed, progress=progress)
+            report = seed_hospital(staff=staff, days=days, seed=seed, now=timezone.now(), progress=progress)
         except DatabaseNotEmpty as exc:  # filled by someone else meanwhile
             self.stdout.write(self.style.WARNING(f"{exc} Nothing was changed."))
             return
