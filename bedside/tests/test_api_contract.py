@@ -6,6 +6,8 @@ matches the listed schema.
 """
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import openapi
 from schemathesis.checks import ignored_auth, positive_data_acceptance
@@ -19,7 +21,21 @@ schema = openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def manager_headers(make_person, make_attestation, make_rule):
+def test_transaction_kept_open():
+    """Requests reach the WSGI app directly: like Django's test client, keep the test's connection.
+
+    Django closes a connection whose autocommit differs from its settings at each request's
+    start and end, which inside the test's transaction closes it (on PostgreSQL).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def manager_headers(test_transaction_kept_open, make_person, make_attestation, make_rule):
     """A manager of an ICU with nurses, shifts, a rule, its requirements and a record; their token."""
     icu = f.UnitFactory(name="Medical ICU")
     manager = make_person(unit=icu, role="NM", grants=[("manage", icu)])
