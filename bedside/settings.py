@@ -263,6 +263,34 @@ try:
 except ValueError as exc:
     raise ImproperlyConfigured("REMINDER_DAYS_BEFORE_DUE must be whole numbers of days, e.g. 7,1") from exc
 
+
+def env_base_url(name: str, default: str) -> str:
+    """An absolute http(s) URL with a host and nothing after the path (no query, no fragment), without
+    a trailing slash: e-mails build their links on it."""
+    from urllib.parse import urlsplit
+
+    raw = os.environ.get(name, default).strip()
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018  (raises ValueError on a bad port)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be a URL such as https://bedside.example.org, not {raw!r}"
+        ) from exc
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.query
+        or parts.fragment
+        or " " in raw
+    ):
+        raise ImproperlyConfigured(f"{name} must be a URL such as https://bedside.example.org, not {raw!r}")
+    return raw.rstrip("/")
+
+
+# Where people reach Bedside: e-mails link to pages under it.
+BEDSIDE_BASE_URL = env_base_url("BEDSIDE_BASE_URL", "http://localhost:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -83,3 +83,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "bedside.web.errors.forbidden"
+handler404 = "bedside.web.errors.not_found"
+handler500 = "bedside.web.errors.server_error"

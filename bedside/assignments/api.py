@@ -10,7 +10,8 @@ from ninja.pagination import paginate
 
 from bedside.assignments.queries import required, with_status
 from bedside.core.api_params import MAX_ID, Page, narrowed
-from bedside.people.api import PersonRef, scoped, with_job_on
+from bedside.people import access
+from bedside.people.api import PersonRef, with_job_on
 from bedside.records.api import ItemRef
 
 router = Router(tags=["assignments"])
@@ -50,7 +51,9 @@ def assignments_list(
     ] = None,
 ):
     """Current requirements (latest cycle, not withdrawn) of the persons you may see, soonest due first."""
-    rows = scoped(with_status(required()).select_related("person", "item"), request.auth, "person_id")
+    rows = access.scoped(
+        request.auth, access.OVERSIGHT, with_status(required()).select_related("person", "item"), own=True
+    )
     rows = with_job_on(rows, "person_id", unit=unit)
     rows = narrowed(rows, person_id=person, item_id=item, status=status)
     return rows.order_by("due_at", "pk")

@@ -6,7 +6,7 @@ class AssignmentsConfig(AppConfig):
     label = "assignments"
 
     def ready(self) -> None:
-        from bedside.assignments import tasks
+        from bedside.assignments import scopes, tasks
         from bedside.assignments.services import requirement_follow_correction, roster_reapply
         from bedside.assignments.today import due_cards
         from bedside.core.periodic import daily_at, every, register_periodic
@@ -14,6 +14,7 @@ class AssignmentsConfig(AppConfig):
         from bedside.people.hooks import on_roster_change
         from bedside.records.hooks import on_correction
 
+        scopes.register()
         register_section(
             Section(
                 key="due",

@@ -128,11 +128,20 @@ class Assignment(models.Model):
 
 
 class Reminder(models.Model):
-    """A message sent about an assignment; the unique key makes each one go out once."""
+    """A message about an assignment, claimed once (the unique key) and then sent by a job.
+
+    A run claims its rows in bulk under one `batch` id and reads back what it won; the job
+    sends each recipient's mail and stamps `sent_at`, or releases the claims if sending fails.
+    """
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=30, help_text="e.g. due-7, due-1, escalation")
-    sent_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=30, help_text="e.g. due-7, due-1, escalation-<manager id>")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    batch = models.UUIDField(null=True, db_index=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assignment", "kind"], name="reminder_once")]

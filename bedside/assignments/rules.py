@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bedside.assignments.models import AssignmentRule
+from bedside.assignments.scopes import require_audience_in_scope
 from bedside.audit.services import audit
 from bedside.people.models import Audience, Person
 from bedside.records.models import LearningItem
@@ -18,8 +19,11 @@ def rule_create(
     """Save a rule (audience x item x due date x recurrence) and queue its application.
 
     `terms` are the rule's fields: due_days, due_from, recurrence, interval_months,
-    renewal_window_days, window_* and grace_days. Invalid terms raise ValidationError.
+    renewal_window_days, window_* and grace_days. Invalid terms raise ValidationError; an
+    actor who does not teach every unit of the audience, PermissionDenied (None: a job or command).
     """
+    if actor is not None:
+        require_audience_in_scope(actor, audience)
     rule = AssignmentRule(name=name, audience=audience, item=item, created_by=actor, **terms)
     rule.full_clean()
     if not item.active:

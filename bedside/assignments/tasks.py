@@ -23,6 +23,12 @@ def escalate_overdue() -> int:
 
 
 @task()
+def deliver_reminders(batch: str) -> int:
+    with origin(source="job:deliver_reminders"):
+        return notify.deliver(batch=batch)
+
+
+@task()
 def reapply_for_persons(person_ids: list[int]) -> dict:
     with origin(source="job:roster_reapply"):
         return services.roster_reapply(person_ids=person_ids)

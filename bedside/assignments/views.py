@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from bedside.assignments.models import AssignmentRule
@@ -28,15 +28,6 @@ def require_rule_maker(request: HttpRequest) -> None:
     access.require(access.has_any(request.user, RULE_MAKERS), "Training rules are for educators.")
 
 
-def rules_in_scope(request: HttpRequest):
-    """Rules whose audience names a unit the educator teaches (admins: every rule)."""
-    rows = AssignmentRule.objects.all()
-    if not access.is_admin(request.user):
-        units = access.units_in_scope(request.user, RULE_MAKERS)
-        rows = rows.filter(pk__in=AssignmentRule.objects.filter(audience__units__in=units).values("pk"))
-    return rows
-
-
 def people_in_scope(request: HttpRequest):
     return None if access.is_admin(request.user) else access.persons_in_scope(request.user, RULE_MAKERS)
 
@@ -46,7 +37,7 @@ def people_in_scope(request: HttpRequest):
 def rules(request: HttpRequest) -> HttpResponse:
     require_rule_maker(request)
     rows = list(
-        rules_in_scope(request)
+        access.scoped(request.user, RULE_MAKERS, AssignmentRule)
         .select_related("item", "audience", "created_by")
         .order_by("-created_at", "-pk")[:200]
     )
@@ -57,12 +48,15 @@ def rules(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def rule(request: HttpRequest, rule_id: int) -> HttpResponse:
-    require_rule_maker(request)
-    found = get_object_or_404(
-        rules_in_scope(request)
-        .select_related("item", "audience", "created_by")
-        .prefetch_related("audience__units", "audience__job_roles"),
+    found = access.get_in_scope(
+        request.user,
+        RULE_MAKERS,
+        AssignmentRule.objects.select_related("item", "audience", "created_by").prefetch_related(
+            "audience__units", "audience__job_roles"
+        ),
         pk=rule_id,
+        denied="Training rules are for educators.",
+        missing="This rule does not reach the units you teach, or it does not exist.",
     )
     persons = people_in_scope(request)
     column, descending, headers = sort_order(request, OUTSTANDING_COLUMNS, default="status")

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from bedside.assignments.services import learning_completed
 from bedside.audit.services import audit
-from bedside.people.models import Person
+from bedside.people import access
+from bedside.people.models import Capability, Person
 from bedside.records.models import LearningItem, Record, Verb
 from bedside.records.queries import current_records
 
 KIND = "attestation"
+AUTHORS = (Capability.TEACH, Capability.CURATE)
 
 
 @transaction.atomic
 def attestation_create(
     *, title: str, statement: str, link: str = "", minutes: int = 3, owner: Person | None = None
 ):
+    """A new attestation item; its owner must be an educator or curator somewhere (None: a job or command)."""
     from bedside.attestations.models import Attestation
 
+    if owner is not None and not access.has_any(owner, AUTHORS):
+        raise PermissionDenied("Only educators and curators can write attestations.")
     item = LearningItem.objects.create(kind=KIND, title=title, minutes=minutes, owner=owner)
     attestation = Attestation.objects.create(item=item, statement=statement, link=link)
     audit(actor=owner, action="attestation.create", target=attestation, changes={"title": title})

@@ -212,8 +212,9 @@ def write_grants(org: Organisation, people: list[PersonPlan], first_id: int) -> 
     grants: list[Grant] = []
 
     def grant(plan: PersonPlan, capability: str, scope_kind: str, scope_id: int | None) -> None:
+        target = {} if scope_kind == "system" else {f"{scope_kind}_id": scope_id}
         grants.append(Grant(person_id=first_id + plan.index, capability=capability, scope_kind=scope_kind,
-                            scope_id=scope_id))  # fmt: skip
+                            **target))  # fmt: skip
 
     by_email = {p.email: p for p in people if p.demo}
     for login in DEMO_LOGINS:

@@ -11,6 +11,8 @@ from bedside.people.models import (
     Job,
     JobRole,
     Person,
+    Program,
+    ProgramEnrolment,
     Site,
     System,
     Unit,
@@ -44,9 +46,35 @@ class JobAdmin(ReadOnlyAdmin):
 
 @admin.register(Grant)
 class GrantAdmin(AuditedAdmin):
-    list_display = ["person", "capability", "scope_kind", "scope_id", "granted_at"]
+    list_display = ["person", "capability", "scope_kind", "scope", "starts_on", "ends_on", "granted_at"]
     list_filter = ["capability", "scope_kind"]
     raw_id_fields = ["person", "granted_by"]
+    fields = [
+        "person",
+        "capability",
+        "scope_kind",
+        "site",
+        "department",
+        "unit",
+        "program",
+        "starts_on",
+        "ends_on",
+        "granted_at",
+        "granted_by",
+    ]
+
+
+@admin.register(Program)
+class ProgramAdmin(AuditedAdmin):
+    list_display = ["name", "kind", "site", "active"]
+    list_filter = ["kind", "active"]
+
+
+@admin.register(ProgramEnrolment)
+class ProgramEnrolmentAdmin(AuditedAdmin):
+    list_display = ["program", "person", "start_date", "end_date"]
+    list_filter = ["program"]
+    raw_id_fields = ["person"]
 
 
 @admin.register(Audience)

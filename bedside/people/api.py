@@ -1,11 +1,12 @@
 """The people API: persons and units, each within the caller's grants.
 
 Who sees whom is decided by `bedside.people.access`: a learner sees their own
-person; overseers (teach, manage, report, validate) also see the persons
-with a current job on their units; admins see everyone. Units are organisational,
-not personal, data: every signed-in person may list and open them (as the pages
-name units to everyone). An object outside the caller's reach is a 404, so the
-API never confirms that it exists.
+person; overseers (teach, manage, report, validate, coordinate) also see the persons
+their grants reach (staff of their units, members of their programs); admins see
+everyone. Units are organisational, not personal, data: every signed-in person may
+list and open them (as the pages name units to everyone). As on the pages, a person
+outside the caller's reach is a 404 (it never confirms that they exist), and a
+caller who oversees no one at all gets 403.
 """
 
 import datetime as dt
@@ -22,24 +23,6 @@ from bedside.people import access
 from bedside.people.models import Person, PersonStatus, Unit, UnitKind, active_jobs
 
 router = Router(tags=["people"])
-
-
-def visible_persons_q(viewer: Person, field: str = "pk") -> Q | None:
-    """A Q over person ids (at `field`) the viewer may see; None means everyone."""
-    if access.is_admin(viewer):
-        return None
-    own = Q(**{field: viewer.pk})
-    if not access.has_any(viewer, access.OVERSIGHT):
-        return own
-    if access.unit_filter(viewer, access.OVERSIGHT) is None:
-        return None
-    return own | Q(**{f"{field}__in": access.persons_in_scope(viewer).values("pk")})
-
-
-def scoped(rows: QuerySet, viewer: Person, field: str = "pk") -> QuerySet:
-    """`rows` narrowed to the persons the viewer may see (at `field`)."""
-    q = visible_persons_q(viewer, field)
-    return rows if q is None else rows.filter(q)
 
 
 def with_job_on(rows: QuerySet, field: str, *, unit: int | None = None, role: str | None = None) -> QuerySet:
@@ -154,7 +137,8 @@ def persons_list(
     ] = None,
 ):
     """Persons you may see, by last name: yourself, and for overseers the persons of their units."""
-    rows = with_job_on(scoped(_persons(), request.auth), "pk", unit=unit, role=role)
+    rows = access.scoped(request.auth, access.OVERSIGHT, _persons(), own=True)
+    rows = with_job_on(rows, "pk", unit=unit, role=role)
     rows = narrowed(rows, status=status)
     for word in (q or "").split():
         rows = rows.filter(
@@ -168,11 +152,16 @@ def persons_list(
 
 @router.get("/persons/{person_id}", response=PersonOut, url_name="persons-detail", summary="One person")
 def persons_detail(request: HttpRequest, person_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
-    """A person you may see; 404 for anyone else, whether or not they exist."""
-    person = _persons().filter(pk=person_id).first()
-    if person is None or not access.can_see_person(request.auth, person):
-        raise Http404("No such person in your scope.")
-    return person
+    """Yourself, or a person of your units; 403 if you oversee no one, 404 for anyone else or no one."""
+    return access.get_in_scope(
+        request.auth,
+        access.OVERSIGHT,
+        _persons(),
+        own=True,
+        pk=person_id,
+        denied="You can only see your own person.",
+        missing="No such person in your scope.",
+    )
 
 
 # Units ---------------------------------------------------------------------------------

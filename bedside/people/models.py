@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 
@@ -235,31 +236,159 @@ class ScopeKind(models.TextChoices):
     PROGRAM = "program", "Program"
 
 
+class ProgramKind(models.TextChoices):
+    RESIDENCY = "residency", "Residency"
+    PIPELINE = "pipeline", "Pipeline"
+    EDUCATION = "education", "Education"
+
+
+class Program(models.Model):
+    """A program people are enrolled in (a residency, a pipeline cohort, a course of study).
+
+    It is the target of program-scoped grants: a coordinator holds `coordinate` over it
+    and sees its enrolled persons, whether or not they hold a job.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=12, choices=ProgramKind.choices)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="programs")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgramEnrolment(models.Model):
+    """A person enrolled in a program from `start_date` to `end_date` (inclusive; open when empty)."""
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="enrolments")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program_id", "person_id", "start_date"]
+        indexes = [models.Index(fields=["person", "end_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="enrolment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} in {self.program}"
+
+
+def active_enrolments(on) -> models.QuerySet[ProgramEnrolment]:
+    """Enrolments current on date `on` in active programs."""
+    return ProgramEnrolment.objects.filter(start_date__lte=on, program__active=True).filter(
+        models.Q(end_date__isnull=True) | models.Q(end_date__gte=on)
+    )
+
+
+# The reference column each scope kind points through; the system scope points at nothing.
+SCOPE_FIELDS = {
+    ScopeKind.SITE: "site",
+    ScopeKind.DEPARTMENT: "department",
+    ScopeKind.UNIT: "unit",
+    ScopeKind.PROGRAM: "program",
+}
+
+
+def _exactly_the_matching_target() -> models.Q:
+    unset = {f"{field}__isnull": True for field in SCOPE_FIELDS.values()}
+    condition = models.Q(scope_kind=ScopeKind.SYSTEM, **unset)
+    for kind, field in SCOPE_FIELDS.items():
+        others = {f"{f}__isnull": True for f in SCOPE_FIELDS.values() if f != field}
+        condition |= models.Q(scope_kind=kind, **{f"{field}__isnull": False}, **others)
+    return condition
+
+
 class Grant(models.Model):
-    """A capability over a scope. Access is data: new capabilities add rows, not migrations."""
+    """A capability over a scope, optionally from one date to another (inclusive, in the holder's local day).
+
+    The scope is a real reference (site, department, unit or program; none for the whole
+    system), so a grant cannot point at something that does not exist, and deleting a
+    scope that grants point at is refused.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="grants")
     capability = models.CharField(max_length=20, choices=Capability.choices)
     scope_kind = models.CharField(max_length=12, choices=ScopeKind.choices)
-    scope_id = models.BigIntegerField(null=True, blank=True, help_text="Empty for the whole system")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField(null=True, blank=True, help_text="First day it holds; empty: already")
+    ends_on = models.DateField(null=True, blank=True, help_text="Last day it holds; empty: until removed")
     granted_at = models.DateTimeField(default=timezone.now)
     granted_by = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["person_id", "capability"]
+        indexes = [models.Index(fields=["capability", "scope_kind"])]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "capability", "scope_kind", "scope_id"], name="grant_unique"
+                "person",
+                "capability",
+                "scope_kind",
+                Coalesce("site", "department", "unit", "program", models.Value(0)),
+                Coalesce("starts_on", models.Value(dt.date(1, 1, 1))),
+                name="grant_unique",
+                violation_error_message="This person already holds this capability over this scope from that date.",
             ),
             models.CheckConstraint(
-                condition=(models.Q(scope_kind="system", scope_id__isnull=True))
-                | (~models.Q(scope_kind="system") & models.Q(scope_id__isnull=False)),
-                name="grant_scope_id_matches_kind",
+                condition=_exactly_the_matching_target(),
+                name="grant_scope_matches_kind",
+                violation_error_message="Choose the one site, department, unit or program the scope kind names "
+                "(nothing for the whole system).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="grant_ends_after_start",
+                violation_error_message="A grant cannot end before it starts.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} {self.capability} @ {self.scope_kind}:{self.scope_id or '*'}"
+        return f"{self.person} {self.capability} @ {self.scope_kind}:{self.scope or '*'}"
+
+    @property
+    def scope(self) -> models.Model | None:
+        """The site, department, unit or program the grant covers; None for the whole system."""
+        field = SCOPE_FIELDS.get(self.scope_kind)
+        return getattr(self, field) if field else None
+
+    @property
+    def scope_id(self) -> int | None:
+        field = SCOPE_FIELDS.get(self.scope_kind)
+        return getattr(self, f"{field}_id") if field else None
+
+    def holds_on(self, day: dt.date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day <= self.ends_on
+        )
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        field = SCOPE_FIELDS.get(self.scope_kind)
+        for other in SCOPE_FIELDS.values():
+            if other != field and getattr(self, f"{other}_id") is not None:
+                errors[other] = f"A {self.get_scope_kind_display().lower()} grant does not name a {other}."
+        if field and getattr(self, f"{field}_id") is None:
+            errors[field] = f"Choose the {field} this grant covers."
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "A grant cannot end before it starts."
+        if errors:
+            raise ValidationError(errors)
 
 
 class Audience(models.Model):

@@ -10,7 +10,8 @@ from ninja.errors import ValidationError as RequestInvalid
 from ninja.pagination import paginate
 
 from bedside.core.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
-from bedside.people.api import PersonRef, scoped
+from bedside.people import access
+from bedside.people.api import PersonRef
 from bedside.records.kinds import known_verbs
 from bedside.records.queries import current_records
 
@@ -58,6 +59,11 @@ def records_list(
         message = f"No kind of learning item takes the verb {verb!r}."
         raise RequestInvalid([{"loc": ["query", "verb"], "msg": message, "type": "value_error"}])
     since = aware(since, "since")
-    rows = scoped(current_records().select_related("person", "item", "version"), request.auth, "person_id")
+    rows = access.scoped(
+        request.auth,
+        access.OVERSIGHT,
+        current_records().select_related("person", "item", "version"),
+        own=True,
+    )
     rows = narrowed(rows, person_id=person, item_id=item, verb=verb, at__gte=since)
     return rows.order_by("-at", "pk")

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
-from bedside.people.models import Person
+from bedside.people import access
+from bedside.people.models import Capability, Person
 from bedside.records.hooks import record_corrected, records_added
 from bedside.records.kinds import accepted_kind
 from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind, Verb
@@ -62,6 +63,18 @@ def record_add(
     return record
 
 
+CORRECTORS = (Capability.TEACH, Capability.VALIDATE, Capability.MANAGE)
+
+
+def require_corrector(by: Person, record: Record) -> None:
+    if access.is_admin(by):
+        return
+    if record.person_id == by.pk:
+        raise PermissionDenied("You cannot correct your own record: ask your educator or manager.")
+    if not access.can(by, CORRECTORS, record.person):
+        raise PermissionDenied("You can only correct the records of people on the units you oversee.")
+
+
 @transaction.atomic
 def record_correct(
     *,
@@ -73,7 +86,12 @@ def record_correct(
     valid_until: dt.datetime | None = None,
     void: bool = False,
 ) -> Record:
-    """Supersede `record` with a corrected copy (or a voiding row), naming who and why."""
+    """Supersede `record` with a corrected copy (or a voiding row), naming who and why.
+
+    Only someone who oversees the person's training (teach, validate or manage over them, or an
+    administrator) may, and never on their own record.
+    """
+    require_corrector(by, record)
     if not reason.strip():
         raise ValidationError("Say why the record is corrected.")
     if verb is not None and not void:

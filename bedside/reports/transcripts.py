@@ -4,7 +4,7 @@ import re
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -20,9 +20,15 @@ from bedside.records.queries import transcript
 def _subject(request: HttpRequest, person_id: int | None) -> Person:
     if person_id is None:
         return request.user
-    subject = get_object_or_404(Person, pk=person_id)
-    access.require(access.can_see_person(request.user, subject), "You can only see people on your units.")
-    return subject
+    return access.get_in_scope(
+        request.user,
+        access.OVERSIGHT,
+        Person.objects.all(),
+        own=True,
+        pk=person_id,
+        denied="You can only see your own record: other people's are for their educators and managers.",
+        missing="You can only see people on your units: this person is not on them, or does not exist.",
+    )
 
 
 @login_required

@@ -133,11 +133,14 @@ def compliance_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _unit_in_scope(request: HttpRequest, unit_id: int) -> Unit:
-    units = _overseer(request)
-    unit = get_object_or_404(Unit.objects.select_related("site", "department"), pk=unit_id)
-    if not units.filter(pk=unit.pk).exists():
-        raise Http404
-    return unit
+    return access.get_in_scope(
+        request.user,
+        access.OVERSIGHT,
+        Unit.objects.select_related("site", "department"),
+        pk=unit_id,
+        denied="Compliance is for educators and managers.",
+        missing="You can only see the compliance of your own units: this unit is not one of them, or does not exist.",
+    )
 
 
 PEOPLE_COLUMNS = [

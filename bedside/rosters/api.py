@@ -1,4 +1,4 @@
-"""The rosters API: shifts of the persons the caller may see (`bedside.people.api.scoped`)."""
+"""The rosters API: shifts of the persons the caller may see (`bedside.people.access`)."""
 
 import datetime as dt
 from typing import Annotated
@@ -9,7 +9,8 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from bedside.core.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
-from bedside.people.api import PersonRef, UnitRef, scoped
+from bedside.people import access
+from bedside.people.api import PersonRef, UnitRef
 from bedside.rosters.models import Shift, ShiftStatus
 
 router = Router(tags=["rosters"])
@@ -45,6 +46,8 @@ def shifts_list(
     starts_from, until = aware(starts_from, "from"), aware(until, "to")
     if starts_from and until and until <= starts_from:
         raise ValidationError("'to' must be after 'from'.")
-    rows = scoped(Shift.objects.select_related("person", "unit", "job_role"), request.auth, "person_id")
+    rows = access.scoped(
+        request.auth, access.OVERSIGHT, Shift.objects.select_related("person", "unit", "job_role"), own=True
+    )
     rows = narrowed(rows, unit_id=unit, person_id=person, end__gt=starts_from, start__lt=until, status=status)
     return rows.order_by("start", "pk")

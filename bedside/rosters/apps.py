@@ -6,3 +6,10 @@ class RostersConfig(AppConfig):
 
     name = "bedside.rosters"
     label = "rosters"
+
+    def ready(self) -> None:
+        from bedside.people.access import register_scope
+        from bedside.rosters.models import Shift
+
+        # A shift belongs to its person: whoever reaches the person reaches their shifts.
+        register_scope(Shift, via="person")

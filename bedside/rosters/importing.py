@@ -218,8 +218,14 @@ def _notify(result: ImportResult) -> None:
 
 @transaction.atomic
 def roster_import_queue(*, upload: File, kind: str, dry_run: bool, actor: Person) -> RosterImport:
-    """Store an uploaded roster file and queue its import, which starts once this is committed."""
+    """Store an uploaded roster file and queue its import, which starts once this is committed.
+
+    Only an administrator may: the roster decides everyone's jobs, and so their access.
+    """
+    from bedside.people import access
     from bedside.rosters.tasks import run_roster_import  # tasks import this module
+
+    access.require(access.is_admin(actor), "Only administrators can import the roster.")
 
     job = RosterImport.objects.create(
         kind=kind,

@@ -8,8 +8,10 @@ redirect to the login page for anonymous; allowed means anything below 400 (or a
 400/422 for a POST with an empty body, which proves the view was reached).
 
 Actors: anonymous; learner (a nurse with no grants); teacher (teach over a unit);
-manager (manage over a unit); reporter (report over a site); admin (administer over
-the system); staff_admin (superuser with the admin site).
+manager (manage over a unit); reporter (report over a site); coordinator (coordinate
+over a program in which the inside person is enrolled); former_manager (manage over
+the inside unit, a grant that ended yesterday: nothing beyond a learner's); admin
+(administer over the system); staff_admin (superuser with the admin site).
 """
 
 from __future__ import annotations
@@ -17,10 +19,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ANON = "anonymous"
-ACTORS = ("anonymous", "learner", "teacher", "manager", "reporter", "admin", "staff_admin")
+ACTORS = (
+    "anonymous",
+    "learner",
+    "teacher",
+    "manager",
+    "reporter",
+    "coordinator",
+    "former_manager",
+    "admin",
+    "staff_admin",
+)
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = frozenset(ACTORS) - {ANON}
+# Unit overseers: their grants cover units (compliance of a unit).
 OVERSEERS = frozenset({"teacher", "manager", "reporter", "admin", "staff_admin"})
+# Person overseers: anyone whose grants reach persons, through units or programs.
+PERSON_OVERSEERS = OVERSEERS | {"coordinator"}
 ADMINS = frozenset({"admin", "staff_admin"})
 TEACHERS = frozenset({"teacher", "admin", "staff_admin"})
 STAFF = frozenset({"staff_admin"})
@@ -59,10 +74,11 @@ URLS: dict[str, Access] = {
     "attestation-required-audience": Access(post=TEACHERS),
     "my-transcript": Access(get=SIGNED_IN),
     "my-transcript-csv": Access(get=SIGNED_IN),
-    "person-transcript": Access(get=OVERSEERS, obj="person"),
-    "person-transcript-csv": Access(get=OVERSEERS, obj="person"),
-    "compliance": Access(get=OVERSEERS),
-    "compliance-export": Access(get=OVERSEERS),
+    "person-transcript": Access(get=PERSON_OVERSEERS, obj="person"),
+    "person-transcript-csv": Access(get=PERSON_OVERSEERS, obj="person"),
+    # A coordinator may open the compliance overview (it shows the units they cover: none).
+    "compliance": Access(get=PERSON_OVERSEERS),
+    "compliance-export": Access(get=PERSON_OVERSEERS),
     "compliance-unit": Access(get=OVERSEERS, obj="unit"),
     "compliance-unit-export": Access(get=OVERSEERS, obj="unit"),
     "roster-imports": Access(get=ADMINS, post=ADMINS),
@@ -76,7 +92,7 @@ URLS: dict[str, Access] = {
     "api:openapi-json": Access(get=EVERYONE),
     "api:openapi-view": Access(get=EVERYONE),
     "api:persons-list": Access(get=SIGNED_IN),
-    "api:persons-detail": Access(get=OVERSEERS, obj="person"),
+    "api:persons-detail": Access(get=PERSON_OVERSEERS, obj="person"),
     "api:units-list": Access(get=SIGNED_IN),
     "api:units-detail": Access(get=SIGNED_IN, obj="unit", unscoped=True),
     "api:shifts-list": Access(get=SIGNED_IN),

@@ -15,6 +15,8 @@ from bedside.people.models import (
     Job,
     JobRole,
     Person,
+    Program,
+    ProgramEnrolment,
     Site,
     System,
     Unit,
@@ -137,7 +139,24 @@ class GrantFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     capability = "manage"
     scope_kind = "unit"
-    scope_id = None
+    unit = factory.SubFactory(UnitFactory)
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Program
+
+    name = factory.Sequence(lambda n: f"Internal medicine residency {n}")
+    kind = "residency"
+
+
+class ProgramEnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramEnrolment
+
+    program = factory.SubFactory(ProgramFactory)
+    person = factory.SubFactory(PersonFactory)
+    start_date = dt.date(2020, 7, 1)
 
 
 class AudienceFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,19 @@ from bedside.attestations.services import attestation_create
 from bedside.testing import factories as f
 
 
+def grant_scope(scope) -> dict:
+    """Grant fields for a scope object (site, department, unit or program), or None for the system."""
+    fields = {"site": None, "department": None, "unit": None, "program": None}
+    if scope is None:
+        return {"scope_kind": "system", **fields}
+    kind = scope._meta.model_name
+    return {"scope_kind": kind, **fields, kind: scope}
+
+
+def grant_dates(starts_on=None, ends_on=None) -> dict:
+    return {"starts_on": starts_on, "ends_on": ends_on}
+
+
 @pytest.fixture
 def make_unit(db):
     def make(**kwargs):
@@ -18,20 +31,18 @@ def make_unit(db):
 
 @pytest.fixture
 def make_person(db):
-    """A person with a primary job (role code, unit); `unit=None` and `role=None` for no job."""
+    """A person with a primary job (role code, unit); `unit=None` and `role=None` for no job.
+
+    `grants` are (capability, scope) or (capability, scope, starts_on, ends_on), the scope a
+    site, department, unit or program, or None for the whole system.
+    """
 
     def make(*, role: str | None = "RN", unit=None, grants=(), **kwargs):
         person = f.PersonFactory(**kwargs)
         if role is not None:
             f.JobFactory(person=person, unit=unit or f.UnitFactory(), job_role=f.JobRoleFactory(code=role))
-        for capability, scope in grants:
-            scope_kind = "system" if scope is None else scope._meta.model_name
-            f.GrantFactory(
-                person=person,
-                capability=capability,
-                scope_kind=scope_kind,
-                scope_id=None if scope is None else scope.pk,
-            )
+        for capability, scope, *dates in grants:
+            f.GrantFactory(person=person, capability=capability, **grant_scope(scope), **grant_dates(*dates))
         return person
 
     return make

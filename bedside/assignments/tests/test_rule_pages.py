@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -101,3 +103,86 @@ def test_educators_see_only_rules_of_their_units_and_counts_of_their_people(
     assert "Both units" in listing and "Burns only" not in listing
     assert "0 of 3" in listing  # the other unit's nurse is not counted
     assert client.get(reverse("rule", args=[other.pk])).status_code == 404
+
+
+def test_a_site_wide_educator_sees_the_rules_of_every_unit_of_their_site(
+    make_person, make_attestation, make_rule, client
+):
+    from django.utils import timezone
+
+    site, other_site = f.SiteFactory(), f.SiteFactory()
+    units = [f.UnitFactory(department=f.DepartmentFactory(site=site)) for _ in range(3)]
+    elsewhere = f.UnitFactory(department=f.DepartmentFactory(site=other_site))
+    mine = [
+        make_rule(item=make_attestation(f"Policy {n}").item, units=[u], name=f"Rule {n}")
+        for n, u in enumerate(units)
+    ]
+    site_audience = f.AudienceFactory()
+    site_audience.sites.set([site])
+    site_wide = f.AssignmentRuleFactory(
+        audience=site_audience, item=make_attestation("Site policy").item, name="Whole site"
+    )
+    theirs = make_rule(item=make_attestation("Other site").item, units=[elsewhere], name="Other site only")
+    educator = make_person(role=None, grants=[(Capability.TEACH, site)])
+    ended = make_person(
+        role=None,
+        grants=[(Capability.TEACH, site, None, timezone.localdate() - dt.timedelta(days=1))],
+    )
+
+    client.force_login(educator)
+    listing = client.get(reverse("rules")).content.decode()
+    assert "No training rules yet" not in listing
+    assert all(r.name in listing for r in [*mine, site_wide]) and "Other site only" not in listing
+    assert client.get(reverse("rule", args=[mine[0].pk])).status_code == 200
+    assert client.get(reverse("rule", args=[site_wide.pk])).status_code == 200
+    assert client.get(reverse("rule", args=[theirs.pk])).status_code == 404
+
+    unit_educator = make_person(role=None, grants=[(Capability.TEACH, units[1])])
+    client.force_login(unit_educator)
+    listing = client.get(reverse("rules")).content.decode()
+    assert "Whole site" in listing and "Rule 1" in listing and "Rule 0" not in listing
+
+    client.force_login(ended)  # a grant that has ended gives no rules at all
+    assert client.get(reverse("rules")).status_code == 403
+    assert client.get(reverse("rule", args=[mine[0].pk])).status_code == 403
+
+
+def test_the_rule_services_refuse_an_actor_outside_the_audience(make_person, make_attestation):
+    from django.core.exceptions import PermissionDenied
+
+    from bedside.assignments.rules import rule_create
+    from bedside.attestations.services import attestation_create, required_attestation_create
+    from bedside.people.services import audience_create
+
+    mine, theirs = f.UnitFactory(), f.UnitFactory()
+    learner = make_person(unit=mine)
+    educator = make_person(role=None, grants=[(Capability.TEACH, mine)])
+    item = make_attestation().item
+    with pytest.raises(PermissionDenied, match="educators and curators"):
+        attestation_create(title="Hand hygiene", statement="I will.", owner=learner)
+    everyone = audience_create(name="Everyone", actor=None)
+    both = audience_create(name="Both", actor=None, units=[mine, theirs])
+    terms = {"due_days": 14}
+    with pytest.raises(PermissionDenied, match="Training rules are for educators"):
+        rule_create(
+            name="Hygiene", audience=f.AudienceFactory(units=[mine]), item=item, actor=learner, **terms
+        )
+    with pytest.raises(PermissionDenied, match="units you teach"):
+        rule_create(name="Hygiene", audience=both, item=item, actor=educator, **terms)
+    with pytest.raises(PermissionDenied, match="whole system"):
+        rule_create(name="Hygiene", audience=everyone, item=item, actor=educator, **terms)
+    with pytest.raises(PermissionDenied):
+        required_attestation_create(
+            actor=educator,
+            title="Sneaky",
+            statement="I will.",
+            link="",
+            minutes=3,
+            units=[theirs],
+            job_roles=[],
+            terms=terms,
+        )
+    assert not AssignmentRule.objects.exists() and not LearningItem.objects.filter(title="Sneaky").exists()
+    assert rule_create(
+        name="Hygiene", audience=f.AudienceFactory(units=[mine]), item=item, actor=educator, **terms
+    )

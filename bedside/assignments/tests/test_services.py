@@ -215,7 +215,7 @@ def test_voiding_the_completion_reopens_the_requirement(make_person, make_attest
     from bedside.records.services import record_correct
 
     icu = f.UnitFactory()
-    nurse, educator = make_person(unit=icu), make_person(role=None)
+    nurse, educator = make_person(unit=icu), make_person(role=None, grants=[("teach", icu)])
     item = make_attestation().item
     rule_apply(rule=make_rule(item=item, units=[icu]))
     record = learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)

@@ -23,7 +23,7 @@ def actions() -> list[str]:
 def test_each_service_audits(make_person, make_attestation, make_rule):
     icu = f.UnitFactory()
     nurse = make_person(unit=icu)
-    educator = make_person(role=None)
+    educator = make_person(role=None, grants=[("teach", icu)])
     attestation = make_attestation(owner=educator)
     assert actions() == ["attestation.create"]
 

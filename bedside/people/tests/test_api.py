@@ -97,12 +97,14 @@ def test_learner_lists_only_themselves(client, ward):
     assert response.json()["count"] == 1
 
 
-def test_learner_gets_404_for_a_colleague_like_for_nobody(client, ward):
+def test_learner_gets_403_for_a_colleague_like_for_nobody(client, ward):
     headers = bearer(ward["nurse"])
     colleague = client.get(api_url("persons-detail", person_id=ward["colleague"].pk), headers=headers)
     nobody = client.get(api_url("persons-detail", person_id=999_999), headers=headers)
-    assert colleague.status_code == nobody.status_code == 404
+    assert colleague.status_code == nobody.status_code == 403  # they oversee no one: the id tells nothing
     assert colleague.json() == nobody.json()
+    own = client.get(api_url("persons-detail", person_id=ward["nurse"].pk), headers=headers)
+    assert own.status_code == 200
 
 
 def test_manager_sees_the_persons_of_their_unit_and_404_outside(client, ward):

@@ -43,10 +43,10 @@ def test_a_kind_may_take_a_verb_of_its_own(make_person, skill):
 
 
 def test_a_correction_to_a_verb_the_kind_does_not_take_is_refused(make_person, skill):
-    nurse = make_person()
+    nurse, admin = make_person(), make_person(role=None, grants=[("administer", None)])
     record = record_add(person=nurse, item=skill, verb=Verb.ATTENDED, by=nurse, at=MAY)
     with pytest.raises(ValidationError, match="do not take the verb 'passed'"):
-        record_correct(record=record, by=nurse, reason="Typed the wrong verb", verb=Verb.PASSED)
+        record_correct(record=record, by=admin, reason="Typed the wrong verb", verb=Verb.PASSED)
     assert Record.objects.count() == 1
 
 

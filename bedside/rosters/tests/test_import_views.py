@@ -257,3 +257,17 @@ def test_an_import_delivered_twice_runs_once(admin, org, settings, tmp_path):
 
     assert first["ok"] and second == {"skipped": True}
     assert Person.objects.filter(employee_id="E1").count() == 1
+
+
+def test_the_import_service_refuses_anyone_but_an_administrator(make_person, org, settings, tmp_path):
+    from django.core.exceptions import PermissionDenied
+
+    from bedside.rosters.importing import roster_import_queue
+
+    settings.MEDIA_ROOT = tmp_path
+    manager = make_person(role=None, grants=[(Capability.MANAGE, org.icu)])
+    with pytest.raises(PermissionDenied, match="Only administrators"):
+        roster_import_queue(
+            upload=SimpleUploadedFile("r.csv", GOOD_CSV), kind="persons", dry_run=False, actor=manager
+        )
+    assert not RosterImport.objects.exists()

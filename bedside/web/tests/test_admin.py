@@ -42,3 +42,31 @@ def test_administrators_change_configuration_with_an_audit_line(make_person, cli
     assert response.status_code == 302
     entry = AuditEntry.objects.get(action="admin.grant.add")
     assert entry.actor == admin_person and entry.changes["capability"] == "report"
+
+
+def test_the_admin_refuses_a_grant_whose_scope_is_missing_or_of_another_kind(make_person, client):
+    from bedside.testing import factories as f
+
+    admin_person = make_person(role=None, is_staff=True, grants=[(Capability.ADMINISTER, None)])
+    learner = make_person()
+    client.force_login(admin_person)
+    base = {
+        "person": learner.pk,
+        "capability": "manage",
+        "granted_at_0": "2026-11-25",
+        "granted_at_1": "10:00",
+    }
+    for extra in ({"scope_kind": "unit"}, {"scope_kind": "unit", "site": f.SiteFactory().pk}):
+        response = client.post(reverse("admin:people_grant_add"), {**base, **extra})
+        assert (
+            response.status_code == 200 and "Choose the unit this grant covers" in response.content.decode()
+        )
+    dated = {
+        "scope_kind": "unit",
+        "unit": f.UnitFactory().pk,
+        "starts_on": "2026-12-01",
+        "ends_on": "2026-11-01",
+    }
+    response = client.post(reverse("admin:people_grant_add"), {**base, **dated})
+    assert response.status_code == 200 and "cannot end before it starts" in response.content.decode()
+    assert not Grant.objects.filter(person=learner).exists()

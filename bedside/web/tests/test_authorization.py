@@ -5,12 +5,14 @@ The expectations live in bedside/testing/authz_table.py; a URL without an entry 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
@@ -65,15 +67,20 @@ def world(make_person, make_attestation, make_rule):
     site_in, site_out = f.SiteFactory(), f.SiteFactory()
     unit_in = f.UnitFactory(department=f.DepartmentFactory(site=site_in))
     unit_out = f.UnitFactory(department=f.DepartmentFactory(site=site_out))
+    program = f.ProgramFactory()
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
     actors = {
         "learner": make_person(unit=unit_in),
         "teacher": make_person(unit=unit_in, grants=[(Capability.TEACH, unit_in)]),
         "manager": make_person(role=None, grants=[(Capability.MANAGE, unit_in)]),
         "reporter": make_person(role=None, grants=[(Capability.REPORT, site_in)]),
+        "coordinator": make_person(role=None, grants=[(Capability.COORDINATE, program)]),
+        "former_manager": make_person(role=None, grants=[(Capability.MANAGE, unit_in, None, yesterday)]),
         "admin": make_person(role=None, grants=[(Capability.ADMINISTER, None)]),
         "staff_admin": make_person(role=None, is_staff=True, is_superuser=True),
     }
     person_in, person_out = make_person(unit=unit_in), make_person(unit=unit_out)
+    f.ProgramEnrolmentFactory(program=program, person=person_in)
     item = make_attestation().item
     rule = make_rule(item=item, units=[unit_in])
     rule_out = make_rule(item=item, units=[unit_out])
