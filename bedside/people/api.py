@@ -150,7 +150,16 @@ def persons_list(
     return rows.order_by("last_name", "first_name", "pk")
 
 
-@router.get("/persons/{person_id}", response=PersonOut, url_name="persons-detail", summary="One person")
+class Denied(Schema):
+    detail: str
+
+
+@router.get(
+    "/persons/{person_id}",
+    response={200: PersonOut, 403: Denied},
+    url_name="persons-detail",
+    summary="One person",
+)
 def persons_detail(request: HttpRequest, person_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
     """Yourself, or a person of your units; 403 if you oversee no one, 404 for anyone else or no one."""
     return access.get_in_scope(

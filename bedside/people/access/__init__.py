@@ -19,7 +19,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
-from bedside.people.access import scopes  # noqa: E402,F401  (registers the people app's models)
+from bedside.people.access import scopes  # noqa: F401  (registers the people app's models)
 from bedside.people.access.grants import (
     OVERSIGHT,
     PROGRAM_CAPABILITIES,

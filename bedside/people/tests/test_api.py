@@ -285,3 +285,9 @@ def test_a_nul_byte_in_a_search_is_refused_not_a_500(make_person, client):
     client.force_login(make_person())
     assert client.get("/api/v1/persons?q=%00").status_code == 422
     assert client.get("/api/v1/persons?role=%00").status_code == 422
+
+
+def test_the_openapi_document_says_a_person_may_be_refused_with_403(client):
+    document = client.get("/api/v1/openapi.json").json()
+    answers = document["paths"]["/api/v1/persons/{person_id}"]["get"]["responses"]
+    assert {"200", "403"} <= set(answers)

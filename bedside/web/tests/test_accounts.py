@@ -95,6 +95,7 @@ def test_production_settings_pass_the_deploy_check():
         "DEBUG": "false",
         "SECRET_KEY": "x" * 60 + "-test-only-secret",
         "ALLOWED_HOSTS": "bedside.example.org",
+        "BEDSIDE_BASE_URL": "https://bedside.example.org",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
