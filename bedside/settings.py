@@ -251,6 +251,13 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploaded roster files hold personal data: deleted this many days after the import (its summary stays).
+ROSTER_UPLOAD_RETENTION_DAYS = env_int("ROSTER_UPLOAD_RETENTION_DAYS", 90)
+if ROSTER_UPLOAD_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured(
+        f"ROSTER_UPLOAD_RETENTION_DAYS must be at least 1 (days an uploaded roster file is kept), "
+        f"not {ROSTER_UPLOAD_RETENTION_DAYS}"
+    )
 
 BEDSIDE_TIME_ZONE = TIME_ZONE
 try:

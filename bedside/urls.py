@@ -55,6 +55,8 @@ urlpatterns = [
     path("attest/<int:item_id>/", attestation_views.attestation, name="attestation"),
     path("rules/", assignment_views.rules, name="rules"),
     path("rules/<int:rule_id>/", assignment_views.rule, name="rule"),
+    path("rules/<int:rule_id>/edit/", assignment_views.rule_edit, name="rule-edit"),
+    path("rules/<int:rule_id>/pause/", assignment_views.rule_pause, name="rule-pause"),
     path(
         "rules/new-attestation/", attestation_views.attestation_required_new, name="attestation-required-new"
     ),

@@ -106,13 +106,13 @@ def figure(value: float, unit: str, target: float | None, better: str = "lower")
     return {"value": round(value, 3), "unit": unit, "target": target, "better": better}
 
 
-def write_result(name: str, figures: dict[str, dict]) -> Path:
-    """bench/results/<name>.json, and a table on the terminal."""
+def write_result(name: str, figures: dict[str, dict], *, databases: str | None = None) -> Path:
+    """bench/results/<name>.json, and a table on the terminal (`databases` when Django is not set up)."""
     RESULTS.mkdir(exist_ok=True)
     result = {
         "name": name,
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": f"{machine()}, PostgreSQL {postgres_version()}",
+        "machine": f"{machine()}, {databases or 'PostgreSQL ' + postgres_version()}",
         "figures": figures,
     }
     path = RESULTS / f"{name}.json"

@@ -49,7 +49,7 @@ def main() -> dict:
             transaction.set_rollback(True)
 
     baseline: list[float] = []
-    columns = ("person_id", "item_id", "cycle", "source_kind", "source_ref", "assigned_at", "due_at",
+    columns = ("person_id", "item_id", "cycle_kind", "source_kind", "source_ref", "assigned_at", "due_at",
                "overdue_at", "closed_reason", "current")  # fmt: skip
     for run in range(RUNS):
         with transaction.atomic(), connection.cursor() as cursor:

@@ -1,4 +1,5 @@
-"""Run every bench: seed the bench-size hospital afresh, then Today, compliance and rule application.
+"""Run every bench: seed the bench-size hospital afresh, then Today, compliance and rule application,
+then a first roster import of 50,000 people on SQLite and PostgreSQL (its own fresh databases).
 
     .venv/bin/python bench/run.py            # everything, on a freshly seeded bench database
     .venv/bin/python bench/run.py --reuse    # keep an already seeded bench database
@@ -15,11 +16,18 @@ import time
 
 import common
 import compliance
+import roster_import
 import rule_apply
 import seed_bench
 import today
 
-BENCHES = {"seed": seed_bench, "today": today, "compliance": compliance, "rule_apply": rule_apply}
+BENCHES = {
+    "seed": seed_bench,
+    "today": today,
+    "compliance": compliance,
+    "rule_apply": rule_apply,
+    "roster_import": roster_import,
+}
 
 
 def main() -> None:

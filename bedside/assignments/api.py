@@ -25,6 +25,7 @@ class AssignmentOut(Schema):
     person: PersonRef
     item: ItemRef
     cycle: str
+    cycle_kind: Literal["once", "interval", "window", "campaign", "version"]
     status: RequirementStatus
     assigned_at: dt.datetime
     due_at: dt.datetime
@@ -33,6 +34,10 @@ class AssignmentOut(Schema):
     closed_at: dt.datetime | None
     closed_reason: str
     record_id: uuid.UUID | None
+
+    @staticmethod
+    def resolve_cycle(obj) -> str:
+        return str(obj.cycle)
 
 
 @router.get(

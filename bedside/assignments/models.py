@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from bedside.people.models import Audience
-from bedside.records.models import LearningItem, Record, SourceKind
+from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind
 
 
 class DueFrom(models.TextChoices):
@@ -81,16 +81,81 @@ class ClosedReason(models.TextChoices):
     SUPERSEDED = "superseded", "Replaced by the next cycle"
 
 
+class CycleKind(models.TextChoices):
+    ONCE = "once", "Once"
+    INTERVAL = "interval", "Interval number"
+    WINDOW = "window", "Window year"
+    CAMPAIGN = "campaign", "Campaign"
+    VERSION = "version", "Pinned item version"
+
+
+# Which key field each kind of cycle sets (the others stay empty), checked by the database.
+_KEY_FIELDS = {
+    CycleKind.ONCE: (),
+    CycleKind.INTERVAL: ("cycle_number",),
+    CycleKind.WINDOW: ("cycle_year",),
+    CycleKind.CAMPAIGN: ("cycle_ref",),
+    CycleKind.VERSION: ("cycle_version",),
+}
+
+
+def _key_set(field: str) -> models.Q:
+    return ~models.Q(cycle_ref="") if field == "cycle_ref" else models.Q(**{f"{field}__isnull": False})
+
+
+def _key_empty(field: str) -> models.Q:
+    return models.Q(cycle_ref="") if field == "cycle_ref" else models.Q(**{f"{field}__isnull": True})
+
+
+def _cycle_key_check() -> models.Q:
+    every = ("cycle_number", "cycle_year", "cycle_ref", "cycle_version")
+    allowed = models.Q()
+    for kind, fields in _KEY_FIELDS.items():
+        shape = models.Q(cycle_kind=kind)
+        for field in every:
+            shape &= _key_set(field) if field in fields else _key_empty(field)
+        allowed |= shape
+    return allowed
+
+
+def _one_per_cycle() -> list[models.UniqueConstraint]:
+    """(person, item, cycle key) is unique: one partial unique index per kind of cycle."""
+    return [
+        models.UniqueConstraint(
+            fields=["person", "item", *fields],
+            condition=models.Q(cycle_kind=kind),
+            name=f"assignment_one_per_{kind.value}_cycle",
+        )
+        for kind, fields in _KEY_FIELDS.items()
+    ]
+
+
 class Assignment(models.Model):
     """One requirement: a person must complete an item in one cycle, by a date.
 
-    One row per (person, item, cycle) however many rules ask for it. `current`
-    marks the latest cycle of each (person, item), so compliance is one indexed scan.
+    The cycle key is typed: `cycle_kind` says which of `cycle_number` (every N
+    months: the 1st, 2nd... cycle), `cycle_year` (a yearly calendar window),
+    `cycle_ref` (a campaign) or `cycle_version` (a pinned item version) is set;
+    "once" sets none. One row per (person, item, cycle key) however many rules
+    ask for it, and at most one `current` row per (person, item): the latest
+    cycle, so compliance is one indexed scan.
     """
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
-    item = models.ForeignKey(LearningItem, on_delete=models.PROTECT, related_name="assignments")
-    cycle = models.CharField(max_length=20, default="once")
+    # No single-column indexes on person and item: the composite indexes below lead with them,
+    # and every index costs each of the hundreds of thousands of rows a roster import writes.
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
+    item = models.ForeignKey(
+        LearningItem, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
+    cycle_kind = models.CharField(max_length=10, choices=CycleKind.choices, default=CycleKind.ONCE)
+    cycle_number = models.PositiveIntegerField(null=True, blank=True)
+    cycle_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    cycle_ref = models.CharField(max_length=120, blank=True, default="")
+    cycle_version = models.ForeignKey(
+        ItemVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     rule = models.ForeignKey(
         AssignmentRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -110,7 +175,11 @@ class Assignment(models.Model):
     class Meta:
         ordering = ["due_at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "item", "cycle"], name="assignment_one_per_cycle"),
+            *_one_per_cycle(),
+            models.UniqueConstraint(
+                fields=["person", "item"], condition=models.Q(current=True), name="assignment_one_current"
+            ),
+            models.CheckConstraint(condition=_cycle_key_check(), name="assignment_cycle_key_shape"),
             models.CheckConstraint(
                 condition=models.Q(closed_at__isnull=True, closed_reason="")
                 | (models.Q(closed_at__isnull=False) & ~models.Q(closed_reason="")),
@@ -119,12 +188,19 @@ class Assignment(models.Model):
         ]
         indexes = [
             models.Index(fields=["person", "current", "closed_at"]),
-            models.Index(fields=["item", "cycle"]),
+            models.Index(fields=["item", "cycle_kind"]),
             models.Index(fields=["current", "closed_reason", "item"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id} · {self.item_id} · {self.cycle}"
+
+    @property
+    def cycle(self):
+        """The typed cycle key of this row (see `bedside.assignments.cycles.Cycle`)."""
+        from bedside.assignments.cycles import Cycle
+
+        return Cycle.of(self)
 
 
 class Reminder(models.Model):

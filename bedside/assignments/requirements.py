@@ -1,25 +1,39 @@
-"""Inserting requirements in bulk: one row per (person, item, cycle), created or reopened, audited.
+"""Inserting requirements in bulk: one row per (person, item, cycle key), created or reopened, audited.
 
 The machinery under the services: plan who needs which cycle by when, skip what
-exists, reopen what was withdrawn, close at once what an earlier completion covers.
+exists, reopen what was withdrawn, close at once what a still-valid completion covers.
+
+One requirement per (person, item) is current. When a new cycle is planned for a
+person whose current requirement is open:
+- a later cycle of the same recurring kind (interval number, window year, pinned
+  version) replaces it: the open one closes as "superseded";
+- any other (a second rule with another recurrence, a second campaign) does not
+  make a second requirement: the open one stays, and the earliest due date wins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
-from bedside.assignments.cycles import add_months
-from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, Recurrence
-from bedside.audit.services import audit_bulk
-from bedside.core.bulkcopy import copy_new_rows, copy_supported
+from django.db import connection
+from django.db.models import Max, QuerySet
+from django.db.models.expressions import RawSQL
+
+from bedside.assignments.cycles import CYCLE_COLUMNS, Cycle, add_months
+from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
+from bedside.audit.services import audit_bulk, audit_select
+from bedside.core.bulkcopy import copy_new_rows, sqlite_insert_rows, temporary_ids
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record
 from bedside.records.queries import current_records
 
 CHUNK = 5000
+WITHDRAWN = (ClosedReason.NO_LONGER_REQUIRED, ClosedReason.TERMINATED)
+# A newer cycle of these kinds replaces an open one of the same kind.
+SUCCESSIVE = (CycleKind.INTERVAL, CycleKind.WINDOW, CycleKind.VERSION)
 
 
 def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
@@ -27,57 +41,92 @@ def chunks(values: Sequence, size: int = CHUNK) -> Iterable[Sequence]:
         yield values[start : start + size]
 
 
+def by_persons(
+    rows: QuerySet, field: str, person_ids: Iterable[int], among: str | None
+) -> Iterator[QuerySet]:
+    """`rows` narrowed to `person_ids`: through `among` (a `SELECT id` of a temporary table holding at
+    least those ids: callers drop the others) in one query, else in IN (...) chunks."""
+    if among is not None:
+        yield rows.filter(**{f"{field}__in": RawSQL(among, ())})
+        return
+    for chunk in chunks(sorted(set(person_ids))):
+        yield rows.filter(**{f"{field}__in": chunk})
+
+
 @dataclass(frozen=True)
 class Planned:
     person_id: int
-    cycle: str
+    cycle: Cycle
     due_at: dt.datetime
     covered_until: dt.datetime | None = None
 
 
-def _latest_completions(
-    item: LearningItem, person_ids: Sequence[int], since: dt.datetime | None
+@dataclass
+class Inserted:
+    """What an insert did: requirements created (or reopened), and those already required."""
+
+    created: int = 0
+    already_required: int = 0
+    created_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Row:
+    pk: int
+    cycle: Cycle
+    reason: str
+    current: bool
+    due_at: dt.datetime
+
+
+def _rows_of(item: LearningItem, person_ids: Sequence[int], among: str | None) -> dict[int, list[_Row]]:
+    """Every requirement of the item of these persons, by person (one query, or one per chunk)."""
+    found: dict[int, list[_Row]] = {}
+    wanted = set(person_ids)
+    columns = ("pk", "person_id", *CYCLE_COLUMNS, "closed_reason", "current", "due_at")
+    for rows in by_persons(Assignment.objects.filter(item=item), "person_id", wanted, among):
+        for pk, pid, kind, number, year, ref, version, reason, current, due in rows.values_list(*columns):
+            if pid not in wanted:
+                continue
+            cycle = Cycle.from_columns(kind, number, year, ref, version)
+            found.setdefault(pid, []).append(_Row(pk, cycle, reason, current, due))
+    return found
+
+
+def latest_completions(
+    item: LearningItem,
+    person_ids: Sequence[int],
+    since: dt.datetime | None,
+    *,
+    valid_at: dt.datetime | None = None,
+    version_of: dict[int, int] | None = None,
+    among: str | None = None,
 ) -> dict[int, Record]:
-    """Each person's latest current completing record of the item since `since` (any time if None)."""
+    """Each person's latest current completing record of the item since `since` (any time if None),
+    still valid at `valid_at` when given, and of the pinned version for persons in `version_of`."""
     verbs = list(get_kind(item.kind).completing_verbs)
     found: dict[int, Record] = {}
-    for chunk in chunks(list(person_ids)):
-        rows = current_records().filter(item=item, person_id__in=chunk, verb__in=verbs)
+    wanted = set(person_ids)
+    if not wanted:
+        return found
+    for rows in by_persons(current_records().filter(item=item, verb__in=verbs), "person_id", wanted, among):
         if since is not None:
             rows = rows.filter(at__gte=since)
-        for record in rows.order_by("person_id", "-at").only("pk", "person_id", "at", "valid_until"):
+        if valid_at is not None:
+            rows = rows.exclude(valid_until__lte=valid_at)
+        fields = ("pk", "person_id", "at", "valid_until", "version_id")
+        for record in rows.order_by("person_id", "-at").only(*fields):
+            if record.person_id not in wanted:
+                continue
+            pinned = (version_of or {}).get(record.person_id)
+            if pinned is not None and record.version_id != pinned:
+                continue
             found.setdefault(record.person_id, record)
     return found
 
 
-ASSIGNMENT_COLUMNS = ("person_id", "item_id", "cycle", "rule_id", "source_kind", "source_ref", "assigned_at",
+ASSIGNMENT_COLUMNS = ("person_id", "item_id", *CYCLE_COLUMNS, "rule_id", "source_kind", "source_ref", "assigned_at",
                       "due_at", "overdue_at", "covered_until", "closed_at", "closed_reason", "record_id", "current")  # fmt: skip
-
-
-def _insert_new(
-    rows: list[tuple], *, item: LearningItem, cycles: list[str], now: dt.datetime
-) -> list[tuple[int, int, str]]:
-    """Insert assignment rows (ASSIGNMENT_COLUMNS) skipping any that exist; (pk, person, cycle) of the new.
-
-    On PostgreSQL through COPY: the ORM's per-value work made 30,000 rows take seconds.
-    """
-    if copy_supported():
-        return sorted(
-            copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id", "cycle"))
-        )
-    Assignment.objects.bulk_create(
-        [Assignment(**dict(zip(ASSIGNMENT_COLUMNS, row, strict=True))) for row in rows],
-        batch_size=2000,
-        ignore_conflicts=True,
-    )
-    created: list[tuple[int, int, str]] = []
-    for chunk in chunks([row[0] for row in rows]):
-        created.extend(
-            Assignment.objects.filter(item=item, cycle__in=cycles, person_id__in=chunk, assigned_at=now)
-            .values_list("pk", "person_id", "cycle")
-            .order_by("pk")
-        )
-    return created
 
 
 def insert_requirements(
@@ -91,94 +140,183 @@ def insert_requirements(
     grace_days: int,
     satisfied_since: dt.datetime | None | bool = False,
     now: dt.datetime,
-) -> int:
-    """Insert the planned requirements that do not exist yet; returns how many were created.
+    among: str | None = None,
+) -> Inserted:
+    """Insert the planned requirements that do not exist yet (see the module's rules).
 
     `satisfied_since`: False to skip the check; None or a date to close new rows at
-    once when the person already holds a completion of the item since then.
+    once when the person holds a completion of the item since then that is still valid.
+    `among`: a temporary table's `SELECT id` holding every planned person (large batches).
     """
+    result = Inserted()
     if not planned:
-        return 0
-    existing: set[tuple[int, str]] = set()
-    withdrawn: dict[tuple[int, str], int] = {}
-    cycles = sorted({p.cycle for p in planned})
-    for chunk in chunks([p.person_id for p in planned]):
-        rows_now = Assignment.objects.filter(item=item, cycle__in=cycles, person_id__in=chunk)
-        for pk, pid, cycle, reason in rows_now.values_list("pk", "person_id", "cycle", "closed_reason"):
-            if reason in WITHDRAWN:
-                withdrawn[(pid, cycle)] = pk
-            else:
-                existing.add((pid, cycle))
-    todo = [p for p in planned if (p.person_id, p.cycle) not in existing]
-    if not todo:
-        return 0
+        return result
+    rows_by_person = _rows_of(item, [p.person_id for p in planned], among)
+    grace = dt.timedelta(days=grace_days)
+    new: list[Planned] = []
+    returning: list[tuple[Planned, int]] = []
+    step_back: list[int] = []  # current rows that a new row replaces
+    supersede: list[tuple[int, Cycle]] = []  # of those, the open ones
+    earlier: list[tuple[int, dt.datetime]] = []  # open current rows whose due date moves earlier
+    for p in planned:
+        rows = rows_by_person.get(p.person_id, [])
+        same = next((r for r in rows if r.cycle == p.cycle), None)
+        current = next((r for r in rows if r.current), None)
+        if same is not None:
+            if same.reason in WITHDRAWN and same.current:
+                returning.append((p, same.pk))
+            elif same.reason not in WITHDRAWN:
+                result.already_required += 1
+            continue
+        if current is not None and current.reason == ClosedReason.OPEN:
+            if not _replaces(p.cycle, current.cycle):
+                result.already_required += 1  # one requirement per (person, item): the earliest due wins
+                if p.due_at < current.due_at:
+                    earlier.append((current.pk, p.due_at))
+                continue
+            supersede.append((current.pk, p.cycle))
+        if current is not None:
+            step_back.append(current.pk)
+        new.append(p)
+    version_of = {p.person_id: p.cycle.version_id for p in new if p.cycle.kind == CycleKind.VERSION}
     done_before = (
         {}
         if satisfied_since is False
-        else _latest_completions(item, [p.person_id for p in todo], satisfied_since)
+        else latest_completions(
+            item,
+            [p.person_id for p, _ in returning] + [p.person_id for p in new],
+            satisfied_since,
+            valid_at=now,
+            version_of=version_of,
+            among=among,
+        )
     )
-    grace = dt.timedelta(days=grace_days)
     expiry = _expiry(rule)
-    returning = [p for p in todo if (p.person_id, p.cycle) in withdrawn]
-    todo = [p for p in todo if (p.person_id, p.cycle) not in withdrawn]
-    reopened = _reopen(
-        returning, withdrawn, done_before, expiry, grace, rule, source_kind, source_ref, actor, now
+    _move_due_earlier(earlier, grace, actor)
+    result.created += _reopen(
+        returning, done_before, expiry, grace, rule, source_kind, source_ref, actor, now
     )
+    _step_back(step_back, supersede, actor, now)
     rows = []
-    for p in todo:
+    for p in new:
         prior = done_before.get(p.person_id)
         rows.append(
-            (
-                p.person_id,
-                item.pk,
-                p.cycle,
-                rule.pk if rule else None,
-                source_kind,
-                source_ref,
-                now,
-                p.due_at,
-                p.due_at + grace,
-                expiry(prior) if prior else p.covered_until,
-                now if prior else None,
-                ClosedReason.COMPLETED if prior else ClosedReason.OPEN,
-                prior.pk if prior else None,
-                True,
+            (p.person_id, item.pk, *p.cycle.columns(), rule.pk if rule else None, source_kind, source_ref, now,
+             p.due_at, p.due_at + grace, expiry(prior) if prior else p.covered_until, now if prior else None,
+             ClosedReason.COMPLETED if prior else ClosedReason.OPEN, prior.pk if prior else None, True)
+        )  # fmt: skip
+    created = _insert_new(rows, item=item, now=now) if rows else []
+    _audit_created(created, {p.person_id: p.cycle for p in new}, item, source_kind, source_ref, actor)
+    result.created += len(created)
+    result.created_ids = [pk for pk, _ in created]
+    return result
+
+
+def _insert_new(rows: list[tuple], *, item: LearningItem, now: dt.datetime) -> list[tuple[int, int]]:
+    """Insert rows (ASSIGNMENT_COLUMNS) that break no unique constraint; (pk, person) of those inserted.
+
+    PostgreSQL: COPY into a staging table, then INSERT ... ON CONFLICT DO NOTHING RETURNING.
+    SQLite: one executemany ... ON CONFLICT DO NOTHING; the writer holds the database's write
+    lock until commit, so the new rows are those above the highest id with this item and instant.
+    """
+    if connection.vendor == "postgresql":
+        return sorted(copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id")))
+    before = Assignment.objects.aggregate(top=Max("pk"))["top"] or 0
+    sqlite_insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows, skip_conflicts=True)
+    mine = Assignment.objects.filter(pk__gt=before, item=item, assigned_at=now)
+    return list(mine.values_list("pk", "person_id").order_by("pk"))
+
+
+# The cycle's label (as str(Cycle)) computed by the database, for audit lines written in SQL.
+CYCLE_LABEL_SQL = (
+    "CASE t.cycle_kind WHEN 'interval' THEN 'cycle ' || CAST(t.cycle_number AS TEXT)"
+    " WHEN 'window' THEN CAST(t.cycle_year AS TEXT) WHEN 'campaign' THEN 'campaign ' || t.cycle_ref"
+    " WHEN 'version' THEN 'version ' || CAST(t.cycle_version_id AS TEXT) ELSE 'once' END"
+)
+AUDIT_IN_SQL_FROM = 1000
+
+
+def _audit_created(
+    created: list[tuple[int, int]], cycle_of: dict, item, source_kind, source_ref, actor
+) -> None:
+    """One 'assignment.create' line per new row; for many rows, written by the database itself."""
+    if len(created) >= AUDIT_IN_SQL_FROM:
+        changes = {"person": "t.person_id", "item": "t.item_id", "cycle": CYCLE_LABEL_SQL,
+                   "source": "t.source_kind", "ref": "t.source_ref"}  # fmt: skip
+        with temporary_ids(pk for pk, _ in created) as new_ids:
+            audit_select(
+                actor=actor, action="assignment.create", model=Assignment, ids_sql=new_ids, changes=changes
             )
-        )
-    created = _insert_new(rows, item=item, cycles=cycles, now=now) if rows else []
-    # The newest cycle is the current one: earlier cycles step back, and any still open are superseded.
-    for cycle in cycles:
-        if not Assignment.objects.filter(item=item, current=True).exclude(cycle=cycle).exists():
-            continue  # a first cycle: nothing to step back (the common case, skipped in one query)
-        cycle_persons = [pid for (_, pid, c) in created if c == cycle]
-        for chunk in chunks(cycle_persons):
-            older = Assignment.objects.filter(item=item, person_id__in=chunk, current=True).exclude(
-                cycle=cycle
-            )
-            still_open = list(older.filter(closed_at__isnull=True).values_list("pk", flat=True))
-            Assignment.objects.filter(pk__in=still_open).update(
-                closed_at=now, closed_reason=ClosedReason.SUPERSEDED
-            )
-            older.update(current=False)
-            audit_bulk(
-                actor=actor,
-                action="assignment.close.superseded",
-                model=Assignment,
-                targets=((pk, {"reason": "superseded", "by_cycle": cycle}) for pk in still_open),
-            )
+        return
     audit_bulk(
         actor=actor,
         action="assignment.create",
         model=Assignment,
         targets=(
-            (pk, {"person": pid, "item": item.pk, "cycle": cycle, "source": source_kind, "ref": source_ref})
-            for pk, pid, cycle in created
+            (
+                pk,
+                {
+                    "person": pid,
+                    "item": item.pk,
+                    "cycle": str(cycle_of[pid]),
+                    "source": source_kind,
+                    "ref": source_ref,
+                },
+            )
+            for pk, pid in created
+        ),  # fmt: skip
+    )
+
+
+def _replaces(new: Cycle, old: Cycle) -> bool:
+    """A later cycle of the same recurring kind replaces an open one."""
+    if new.kind != old.kind or new.kind not in SUCCESSIVE:
+        return False
+    if new.kind == CycleKind.INTERVAL:
+        return new.number > old.number
+    if new.kind == CycleKind.WINDOW:
+        return new.year > old.year
+    return new.version_id > old.version_id
+
+
+def _step_back(current_ids: list[int], supersede: list[tuple[int, Cycle]], actor, now: dt.datetime) -> None:
+    """The rows that new cycles replace stop being current; the open ones close as superseded.
+
+    The close is guarded by `closed_at IS NULL`: a completion that got there first stays a completion.
+    """
+    closed: set[int] = set()
+    for chunk in chunks([pk for pk, _ in supersede]):
+        ids = list(
+            Assignment.objects.filter(pk__in=chunk, closed_at__isnull=True).values_list("pk", flat=True)
+        )
+        Assignment.objects.filter(pk__in=ids, closed_at__isnull=True).update(
+            closed_at=now, closed_reason=ClosedReason.SUPERSEDED
+        )
+        closed.update(ids)
+    for chunk in chunks(current_ids):
+        Assignment.objects.filter(pk__in=chunk).update(current=False)
+    audit_bulk(
+        actor=actor,
+        action="assignment.close.superseded",
+        model=Assignment,
+        targets=(
+            (pk, {"reason": "superseded", "by_cycle": str(cycle)}) for pk, cycle in supersede if pk in closed
         ),
     )
-    return len(created) + reopened
 
 
-WITHDRAWN = (ClosedReason.NO_LONGER_REQUIRED, ClosedReason.TERMINATED)
+def _move_due_earlier(earlier: list[tuple[int, dt.datetime]], grace: dt.timedelta, actor) -> None:
+    """Two rules or campaigns asking for one item: the open requirement takes the earliest due date."""
+    if not earlier:
+        return
+    rows = [Assignment(pk=pk, due_at=due, overdue_at=due + grace) for pk, due in earlier]
+    Assignment.objects.bulk_update(rows, ["due_at", "overdue_at"], batch_size=2000)
+    audit_bulk(
+        actor=actor,
+        action="assignment.due_earlier",
+        model=Assignment,
+        targets=((pk, {"due_at": due.isoformat()}) for pk, due in earlier),
+    )
 
 
 def _expiry(rule: AssignmentRule | None):
@@ -194,18 +332,16 @@ def _expiry(rule: AssignmentRule | None):
     return expires
 
 
-def _reopen(
-    returning, withdrawn, done_before, expiry, grace, rule, source_kind, source_ref, actor, now
-) -> int:
+def _reopen(returning, done_before, expiry, grace, rule, source_kind, source_ref, actor, now) -> int:
     """A person back in the audience (rehired, transferred back): their withdrawn requirement opens again."""
     if not returning:
         return 0
     rows = []
-    for p in returning:
+    for p, pk in returning:
         prior = done_before.get(p.person_id)
         rows.append(
             Assignment(
-                pk=withdrawn[(p.person_id, p.cycle)],
+                pk=pk,
                 rule=rule,
                 source_kind=source_kind,
                 source_ref=source_ref,

@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from bedside.assignments import notify, services
+from bedside.assignments import notify, rules, services
 from bedside.audit.context import origin
 
 
@@ -8,6 +8,13 @@ from bedside.audit.context import origin
 def apply_rules() -> int:
     with origin(source="job:apply_rules"):
         return services.rules_apply_all()
+
+
+@task()
+def reconcile_rules() -> dict:
+    """Nightly: close what paused or changed rules no longer ask for, create what they do."""
+    with origin(source="job:reconcile_rules"):
+        return rules.rules_reconcile_all()
 
 
 @task()
@@ -35,11 +42,14 @@ def reapply_for_persons(person_ids: list[int]) -> dict:
 
 
 @task()
-def apply_rule(rule_id: int, actor_id: int | None = None) -> int:
+def reconcile_rule(rule_id: int, actor_id: int | None = None) -> dict:
+    """After a rule is created, edited, paused or resumed: apply it as it now is."""
     from bedside.assignments.models import AssignmentRule
     from bedside.people.models import Person
 
-    rule = AssignmentRule.objects.select_related("item", "audience").get(pk=rule_id)
+    rule = AssignmentRule.objects.filter(pk=rule_id).first()
+    if rule is None:
+        return {}
     actor = Person.objects.filter(pk=actor_id).first() if actor_id else None
-    with origin(source="job:apply_rule"):
-        return services.rule_apply(rule=rule, actor=actor)
+    with origin(source="job:reconcile_rule"):
+        return rules.rule_reconcile(rule=rule, actor=actor)

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
+from bedside.assignments.forms import RuleForm
 from bedside.assignments.models import AssignmentRule
 from bedside.assignments.queries import rule_outstanding, rule_progress
+from bedside.assignments.rules import (
+    audience_with,
+    open_by_rule,
+    rule_reach,
+    rule_reach_preview,
+    rule_resume,
+    rule_update,
+)
+from bedside.assignments.rules import rule_pause as rule_pause_service
 from bedside.core.sorting import Column, SortedTable, sort_order
 from bedside.people import access
 from bedside.people.models import Capability
@@ -72,3 +85,70 @@ def rule(request: HttpRequest, rule_id: int) -> HttpResponse:
             "outstanding_shown": OUTSTANDING_SHOWN,
         },
     )
+
+
+def _rule_in_scope(request: HttpRequest, rule_id: int) -> AssignmentRule:
+    return access.get_in_scope(
+        request.user,
+        RULE_MAKERS,
+        AssignmentRule.objects.select_related("item", "audience").prefetch_related("audience__units"),
+        pk=rule_id,
+        denied="Training rules are for educators.",
+        missing="This rule does not reach the units you teach, or it does not exist.",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """An educator edits a rule of their units; a first POST shows whom it will affect, a second saves."""
+    found = _rule_in_scope(request, rule_id)
+    person = request.user
+    scope = access.units_in_scope(person, RULE_MAKERS).select_related("site")
+    everyone = access.is_admin(person)
+    form = RuleForm(request.POST or None, units=scope, everyone_allowed=everyone, rule=found)
+    if request.method == "POST" and form.is_valid():
+        # Units outside the educator's scope stay in the audience: they can neither see nor drop them.
+        kept = [] if everyone else [u for u in found.audience.units.all() if u not in scope]
+        units = [*form.cleaned_data["units"], *kept]
+        roles = list(form.cleaned_data["job_roles"])
+        if "confirm" not in request.POST:
+            reach = rule_reach_preview(rule=found, units=units, job_roles=roles)
+            return render(
+                request, "assignments/rule_edit.html", {"rule": found, "form": form, "reach": reach}
+            )
+        try:
+            with transaction.atomic():
+                audience = audience_with(audience=found.audience, units=units, job_roles=roles, actor=person)
+                changed = rule_update(rule=found, actor=person, audience=audience, **form.rule_changes())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if changed:
+                messages.success(request, "Saved. The change reaches everyone it affects within a minute.")
+            else:
+                messages.info(request, "Nothing changed.")
+            return redirect("rule", found.pk)
+    return render(request, "assignments/rule_edit.html", {"rule": found, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_pause(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """Pause or resume a rule: a page says what it will do, the button does it (twice does it once)."""
+    found = _rule_in_scope(request, rule_id)
+    if request.method == "POST":
+        wanted = request.POST.get("action")
+        if wanted == "pause" and rule_pause_service(rule=found, actor=request.user):
+            messages.success(request, f"Paused “{found.name}”. What only it required closes within a minute.")
+        elif wanted == "resume" and rule_resume(rule=found, actor=request.user):
+            messages.success(
+                request, f"Resumed “{found.name}”. Its people are required again within a minute."
+            )
+        elif wanted in ("pause", "resume"):
+            messages.info(
+                request, f"“{found.name}” was already {'paused' if wanted == 'pause' else 'active'}."
+            )
+        return redirect("rule", found.pk)
+    context = {"rule": found, "open": open_by_rule(found), "reach": rule_reach(rule=found)}
+    return render(request, "assignments/rule_pause.html", context)

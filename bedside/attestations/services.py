@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from bedside.assignments.services import learning_completed
 from bedside.audit.services import audit
 from bedside.people import access
 from bedside.people.models import Capability, Person
 from bedside.records.models import LearningItem, Record, Verb
 from bedside.records.queries import current_records
+from bedside.records.services import record_add
 
 KIND = "attestation"
 AUTHORS = (Capability.TEACH, Capability.CURATE)
@@ -45,7 +45,8 @@ def attestation_acknowledge(*, person: Person, item: LearningItem, request_origi
         )
         if latest is not None:
             return latest
-    return learning_completed(
+    # Writing the record is enough: assignments listens to the ledger and closes the requirement.
+    return record_add(
         person=person,
         item=item,
         verb=Verb.ACKNOWLEDGED,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 
 from bedside.audit.context import current_origin
 from bedside.audit.models import AuditEntry
-from bedside.core.bulkcopy import copy_rows, copy_supported
+from bedside.core.bulkcopy import copy_rows, copy_supported, sqlite_insert_rows
 
 
 def _target_type(target: models.Model | type[models.Model]) -> str:
@@ -45,27 +45,52 @@ def audit_bulk(
     now = timezone.now()
     actor_id = getattr(actor, "pk", None)
     label = _target_type(model)
-    if copy_supported():
-        return copy_rows(
-            AuditEntry,
-            ("at", "actor_id", "action", "target_type", "target_id", "changes", "request_id", "origin"),
-            (
-                (now, actor_id, action, label, str(pk), changes, origin.request_id, origin.origin)
-                for pk, changes in targets
-            ),
-        )
-    entries = [
-        AuditEntry(
-            at=now,
-            actor_id=actor_id,
-            action=action,
-            target_type=label,
-            target_id=str(pk),
-            changes=changes,
-            request_id=origin.request_id,
-            origin=origin.origin,
-        )
+    columns = ("at", "actor_id", "action", "target_type", "target_id", "changes", "request_id", "origin")
+    rows = (
+        (now, actor_id, action, label, str(pk), changes, origin.request_id, origin.origin)
         for pk, changes in targets
-    ]
+    )
+    # Hundreds of thousands of lines after a large roster import: plain tuples, not model instances.
+    if copy_supported():
+        return copy_rows(AuditEntry, columns, rows)
+    if connection.vendor == "sqlite":
+        rows = list(rows)
+        sqlite_insert_rows(AuditEntry, columns, rows)
+        return len(rows)
+    entries = [AuditEntry(**dict(zip(columns, row, strict=True))) for row in rows]
     AuditEntry.objects.bulk_create(entries, batch_size=batch_size)
     return len(entries)
+
+
+def audit_select(
+    *, actor: Any, action: str, model: type[models.Model], ids_sql: str, changes: dict[str, str]
+) -> int:
+    """One audit line per row of `model` whose id `ids_sql` selects, written by one INSERT ... SELECT.
+
+    For writes of hundreds of thousands of rows: no Python per line. `changes` maps each key
+    of the line's changes to an SQL expression over the row (alias `t`), e.g. {"person": "t.person_id"}.
+    """
+    origin = current_origin()
+    ops = connection.ops
+    pairs = ", ".join(f"'{key}', {expression}" for key, expression in changes.items())
+    as_json = f"jsonb_build_object({pairs})" if connection.vendor == "postgresql" else f"json_object({pairs})"
+    columns = ", ".join(
+        ops.quote_name(AuditEntry._meta.get_field(name).column)
+        for name in ("at", "actor", "action", "target_type", "target_id", "changes", "request_id", "origin")
+    )
+    table = ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {ops.quote_name(AuditEntry._meta.db_table)} ({columns})"
+            f" SELECT %s, %s, %s, %s, CAST(t.id AS TEXT), {as_json}, %s, %s FROM {table} t"
+            f" WHERE t.id IN ({ids_sql})",
+            [
+                ops.adapt_datetimefield_value(timezone.now()),
+                getattr(actor, "pk", None),
+                action,
+                _target_type(model),
+                origin.request_id,
+                origin.origin,
+            ],
+        )
+        return cursor.rowcount

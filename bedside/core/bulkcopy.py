@@ -1,14 +1,17 @@
-"""Bulk inserts through PostgreSQL COPY, for the few writes that insert tens of thousands of rows.
+"""Bulk writes for the few that insert tens of thousands of rows: COPY on PostgreSQL, executemany
+of plain tuples on SQLite, and temporary id tables to filter by large sets of ids.
 
 Django's bulk_create spends most of its time preparing each value of each object and,
 with psycopg's client-side binding, quoting huge arrays in Python: 30,000 rows take
-seconds. COPY streams plain tuples. Callers keep bulk_create for other databases.
+seconds. COPY (and SQLite's executemany) take plain tuples.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 from django.db import connections, models
 
@@ -85,3 +88,101 @@ def copy_new_rows(
         inserted = [tuple(r) for r in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {staging}")
     return inserted
+
+
+def _sqlite_converters(connection, model: type[models.Model], columns: Sequence[str]) -> list:
+    """One function per column turning a Python value into what SQLite stores, as the ORM would."""
+    ops = connection.ops
+    converters = []
+    for name in columns:
+        field = model._meta.get_field(name)
+        if field.is_relation:
+            field = field.target_field
+        internal = field.get_internal_type()
+        if internal == "DateTimeField":
+            memo: dict = {}
+
+            def datetime_value(value, memo=memo):
+                if value is None:
+                    return None
+                found = memo.get(value)
+                if found is None:
+                    found = memo[value] = ops.adapt_datetimefield_value(value)
+                return found
+
+            converters.append(datetime_value)
+        elif internal == "DateField":
+            converters.append(ops.adapt_datefield_value)
+        elif internal == "DecimalField":
+            converters.append(lambda v: None if v is None else str(v))
+        elif isinstance(field, models.JSONField):
+            encoder = field.encoder
+            converters.append(lambda v, encoder=encoder: json.dumps(v, cls=encoder))
+        elif internal == "UUIDField":
+            converters.append(lambda v: None if v is None else v.hex)
+        else:
+            converters.append(None)
+    return converters
+
+
+def _sqlite_rows(converters: list, rows: Iterable[tuple]) -> Iterable[tuple]:
+    active = [(i, c) for i, c in enumerate(converters) if c is not None]
+    for row in rows:
+        values = list(row)
+        for i, convert in active:
+            values[i] = convert(values[i])
+        yield values
+
+
+def sqlite_insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
+    skip_conflicts: bool = False,
+    using: str = "default",
+) -> None:
+    """executemany of plain tuples into the table: the ORM's per-object work costs more than SQLite's.
+
+    `skip_conflicts`: rows that would break a unique constraint are left out (ON CONFLICT DO NOTHING).
+    """
+    connection = connections[using]
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = _names(connection, model, columns)
+    marks = ", ".join("?" for _ in columns)
+    converters = _sqlite_converters(connection, model, columns)
+    conflicts = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
+    with connection.cursor() as cursor:
+        cursor.cursor.executemany(
+            f"INSERT INTO {table} ({names}) VALUES ({marks}){conflicts}", _sqlite_rows(converters, rows)
+        )
+
+
+_temporary_tables = itertools.count()
+
+
+@contextmanager
+def temporary_ids(ids: Iterable[int], *, using: str = "default") -> Iterator[str]:
+    """A temporary table of `ids` for the life of the block; yields `SELECT id FROM <it>` to filter by.
+
+    Tens of thousands of ids as `IN (%s, %s, ...)` cost Django a Python call per value and the
+    database a parse per chunk; a subquery on a temporary table costs neither.
+    """
+    connection = connections[using]
+    name = connection.ops.quote_name(f"tmp_ids_{next(_temporary_tables)}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
+        values = sorted(set(ids))
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row((value,))
+        else:
+            cursor.cursor.executemany(f"INSERT INTO {name} (id) VALUES (?)", [(v,) for v in values])
+        if connection.vendor in ("postgresql", "sqlite"):
+            cursor.execute(f"ANALYZE {name}")
+    try:
+        yield f"SELECT id FROM {name}"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")

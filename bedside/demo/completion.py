@@ -110,6 +110,8 @@ class Spread:
             due = self._open_due(overdue, rule.grace_days)
             if status == "soon":
                 due = end_of_day(today + dt.timedelta(days=3))
+            # Never due before a new hire's first due date (hire date plus the rule's days), as rule_apply.
+            due = max(due, end_of_day(hired + dt.timedelta(days=rule.due_days)))
             assigned = max(hired_at, min(self.now, due - dt.timedelta(days=rule.due_days)))
             return Outcome(False, assigned, due, due + grace)
         if rule.recurrence == Recurrence.INTERVAL:

@@ -15,7 +15,16 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 
-from bedside.assignments.cycles import add_months, current_window, end_of_day, first_due, window_for_year
+from bedside.assignments.cycles import (
+    CYCLE_COLUMNS,
+    Cycle,
+    add_months,
+    current_window,
+    end_of_day,
+    first_due,
+    window_due,
+    window_for_year,
+)
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, Recurrence
 from bedside.attestations.services import attestation_create
 from bedside.demo.bulk import RowWriter
@@ -25,7 +34,7 @@ from bedside.demo.people import PersonPlan
 from bedside.demo.training import AUDIENCES, ItemSpec
 from bedside.records.models import LearningItem, Record
 
-ASSIGNMENT_COLUMNS = ("id", "person_id", "item_id", "cycle", "rule_id", "source_kind", "source_ref",
+ASSIGNMENT_COLUMNS = ("id", "person_id", "item_id", *CYCLE_COLUMNS, "rule_id", "source_kind", "source_ref",
                       "assigned_at", "due_at", "overdue_at", "covered_until", "closed_at", "closed_reason",
                       "record_id", "current")  # fmt: skip
 MAX_HISTORY_YEARS = 12
@@ -89,7 +98,9 @@ def plan_requirements(
                 expires = outcome.valid_until
                 grace = dt.timedelta(days=rule.grace_days)
                 renewal = Outcome(False, now, expires, expires + grace)
-                assignments.append(_row(next_id, person_id, rule, "2", renewal, None, covered_until=expires))
+                assignments.append(
+                    _row(next_id, person_id, rule, Cycle.interval(2), renewal, None, covered_until=expires)
+                )
                 next_id += 1
     writer.insert(Assignment, ASSIGNMENT_COLUMNS, assignments)
     writer.insert(Record, RECORD_COLUMNS, records)
@@ -107,17 +118,17 @@ def plan_requirements(
     return {"requirements": len(assignments), "done": len(records), "history": history}
 
 
-def _cycle(rule: AssignmentRule, today: dt.date, hired: dt.date | None) -> tuple[str, dt.datetime]:
+def _cycle(rule: AssignmentRule, today: dt.date, hired: dt.date | None) -> tuple[Cycle, dt.datetime]:
     if rule.recurrence == Recurrence.WINDOW:
         window = current_window(rule, today)
-        return window.cycle, end_of_day(window.closes)
-    cycle = "once" if rule.recurrence == Recurrence.NONE else "1"
+        return window.cycle, end_of_day(window_due(rule, window, hire_date=hired))
+    cycle = Cycle.once() if rule.recurrence == Recurrence.NONE else Cycle.interval(1)
     return cycle, end_of_day(first_due(rule, on=today, hire_date=hired))
 
 
-def _row(pk: int, person_id: int, rule: AssignmentRule, cycle: str, o: Outcome, record_id: uuid.UUID | None,
+def _row(pk: int, person_id: int, rule: AssignmentRule, cycle: Cycle, o: Outcome, record_id: uuid.UUID | None,
          *, current: bool = True, covered_until: dt.datetime | None = None) -> tuple:  # fmt: skip
-    return (pk, person_id, rule.item_id, cycle, rule.pk, "rule", f"rule:{rule.pk}", o.assigned_at, o.due_at,
+    return (pk, person_id, rule.item_id, *cycle.columns(), rule.pk, "rule", f"rule:{rule.pk}", o.assigned_at, o.due_at,
             o.overdue_at, covered_until, o.at if o.done else None,
             ClosedReason.COMPLETED if o.done else ClosedReason.OPEN, record_id, current)  # fmt: skip
 

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
@@ -145,7 +146,18 @@ class Person(AbstractBaseUser, PermissionsMixin):
     """A person and their account: staff, trainees and external learners alike."""
 
     email = models.EmailField(unique=True, null=True, blank=True)
-    employee_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    # An identifier from HR, matched without regard to case ("Z20001" is "z20001") and stored as first given.
+    employee_id = models.CharField(
+        max_length=40,
+        null=True,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[!-~]+$",
+                "An employee id holds letters A-Z, digits and punctuation only (no spaces or accents).",
+            )
+        ],
+    )
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     hire_date = models.DateField(null=True, blank=True)
@@ -164,6 +176,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
         ordering = ["last_name", "first_name", "id"]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="person_email_unique_ci"),
+            models.UniqueConstraint(
+                Lower("employee_id"),
+                name="person_employee_id_unique_ci",
+                violation_error_message="Another person has this employee id (employee ids ignore case).",
+            ),
         ]
         indexes = [models.Index(fields=["status"])]
 

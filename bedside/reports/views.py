@@ -183,7 +183,7 @@ def compliance_unit_export(request: HttpRequest, unit_id: int, fmt: str) -> Http
             a.person.last_name,
             a.person.first_name,
             a.item.title,
-            a.cycle,
+            str(a.cycle),
             local(a.due_at).date(),
             STATUS_TEXT[a.status],
             local(a.closed_at).date() if a.closed_reason == "completed" else None,

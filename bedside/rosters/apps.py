@@ -8,8 +8,12 @@ class RostersConfig(AppConfig):
     label = "rosters"
 
     def ready(self) -> None:
+        from bedside.core.periodic import daily_at, register_periodic
         from bedside.people.access import register_scope
+        from bedside.rosters import tasks
         from bedside.rosters.models import Shift
 
         # A shift belongs to its person: whoever reaches the person reaches their shifts.
         register_scope(Shift, via="person")
+        # Uploaded roster files past ROSTER_UPLOAD_RETENTION_DAYS are deleted at night, local time.
+        register_periodic("rosters.roster_uploads_expire", tasks.expire_roster_uploads, when=daily_at(2, 0))

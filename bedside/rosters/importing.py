@@ -29,11 +29,13 @@ from bedside.people import hooks
 from bedside.people.models import Job, Person
 from bedside.rosters import importing_persons, importing_persons_plan, importing_shifts
 from bedside.rosters.importing_files import FileProblem, RowError, Table, read_table
-from bedside.rosters.models import ImportKind, ImportStatus, RosterImport, Shift
+from bedside.rosters.models import ImportKind, ImportPhase, ImportStatus, RosterImport, Shift
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
+# progress(phase, done, total): "reading" (done = rows read so far, total 0), "checking" (rows checked of
+# all), "saving" (only when storing; never in a dry run).
+Progress = Callable[[str, int, int], None]
 STATISTICS_AFTER_ROWS = 1000
 
 COLUMNS = {
@@ -102,14 +104,17 @@ def roster_import(
     """Import one roster file, all or nothing; with `dry_run`, report what would change and write nothing.
 
     `kind` is "persons" or "shifts" (worked out from the columns when None);
-    `progress(done, total)` is called about every 1,000 rows while rows are checked.
+    `progress(phase, done, total)` is called as the file is read, every 500 rows while rows are
+    checked, and once before anything is saved (see `Progress`).
     """
+    report = progress or (lambda phase, done, total: None)
+    report(ImportPhase.READING, 0, 0)
     try:
-        table = read_table(path_or_file, name=name)
+        table = read_table(path_or_file, name=name, rows_read=lambda n: report(ImportPhase.READING, n, 0))
     except FileProblem as problem:
         return _failed([problem.error], kind=kind or "", dry_run=dry_run)
     kind = kind or infer_kind(table.columns)
-    rows = len(table.rows)
+    rows = table.size
     if kind not in COLUMNS:
         message = (
             "Cannot tell whether this is a persons or a shifts file from its columns. A persons file "
@@ -124,22 +129,27 @@ def roster_import(
         message = f"The file has no {', '.join(missing)} {plural}; a {kind} file needs {', '.join(required)}."
         return _failed([RowError(1, message)], kind=kind, dry_run=dry_run, rows=rows)
     common = {"kind": kind, "dry_run": dry_run, "rows": rows}
-    if progress:
-        progress(0, rows)
+    report(ImportPhase.CHECKING, 0, rows)
     if kind == ImportKind.PERSONS:
-        result = _import_persons(table, actor=actor, progress=progress, common=common)
+        result = _import_persons(table, actor=actor, report=report, common=common)
     else:
-        result = _import_shifts(table, actor=actor, progress=progress, common=common)
+        result = _import_shifts(table, actor=actor, report=report, common=common)
     if result.ok and not dry_run:
         _notify(result)
     return result
 
 
-def _import_persons(
-    table: Table, *, actor: Person | None, progress: Progress | None, common: dict
-) -> ImportResult:
+def _checked(report: Progress, rows: int) -> Callable[[int, int], None]:
+    """The check's progress(done, total) as the checking phase over every row of the file."""
+    return lambda done, _total: report(ImportPhase.CHECKING, min(done, rows), rows)
+
+
+def _import_persons(table: Table, *, actor: Person | None, report: Progress, common: dict) -> ImportResult:
     today = timezone.localdate()
-    entries, errors, _ = importing_persons.check_rows(table, progress=progress)
+    rows = common["rows"]
+    entries, errors, _ = importing_persons.check_rows(table, progress=_checked(report, rows))
+    report(ImportPhase.CHECKING, rows, rows)
+    errors = table.errors + errors
     if errors:
         # Name every bad row at once, including conflicts with what is stored.
         _, more = importing_persons_plan.plan(entries, today=today, errors_only=True)
@@ -152,6 +162,7 @@ def _import_persons(
             planned, errors = importing_persons_plan.plan(entries, today=today)
             if errors:
                 return _failed(errors, **common)
+            report(ImportPhase.SAVING, rows, rows)
             changed = importing_persons_plan.apply(planned, actor=actor)
     except IntegrityError as exc:
         return _conflict(exc, common)
@@ -160,17 +171,24 @@ def _import_persons(
     return result
 
 
-def _import_shifts(
-    table: Table, *, actor: Person | None, progress: Progress | None, common: dict
-) -> ImportResult:
-    lines, errors = importing_shifts.check_rows(table, progress=progress)
+def _import_shifts(table: Table, *, actor: Person | None, report: Progress, common: dict) -> ImportResult:
+    rows = common["rows"]
+    lines, errors = importing_shifts.check_rows(table, progress=_checked(report, rows))
+    report(ImportPhase.CHECKING, rows, rows)
+    errors = table.errors + errors
     if errors:
         return _failed(errors, **common)
     if common["dry_run"]:
-        return ImportResult(ok=True, counts=importing_shifts.plan(lines).counts, **common)
+        planned = importing_shifts.plan(lines)
+        if planned.errors:
+            return _failed(planned.errors, **common)
+        return ImportResult(ok=True, counts=planned.counts, **common)
     try:
         with transaction.atomic():
             planned = importing_shifts.plan(lines)
+            if planned.errors:
+                return _failed(planned.errors, **common)
+            report(ImportPhase.SAVING, rows, rows)
             importing_shifts.apply(planned, actor=actor)
     except IntegrityError as exc:
         return _conflict(exc, common)
@@ -244,6 +262,11 @@ def roster_import_queue(*, upload: File, kind: str, dry_run: bool, actor: Person
     return job
 
 
+def record_progress(rows, *, phase: str, done: int, total: int) -> None:
+    """Where a running import is, for its page to poll (committed at once: the job runs outside a transaction)."""
+    rows.update(phase=phase, rows_done=done, rows_total=total)
+
+
 def roster_import_run(*, roster_import_id: int) -> dict:
     """Run a queued RosterImport (the background job), recording progress, errors and counts on the row.
 
@@ -257,8 +280,8 @@ def roster_import_run(*, roster_import_id: int) -> dict:
     job = RosterImport.objects.select_related("uploaded_by").get(pk=roster_import_id)
     rows = RosterImport.objects.filter(pk=roster_import_id)
 
-    def progress(done: int, total: int) -> None:
-        rows.update(rows_done=done, rows_total=total)
+    def progress(phase: str, done: int, total: int) -> None:
+        record_progress(rows, phase=phase, done=done, total=total)
 
     try:
         with job.file.open("rb") as handle:

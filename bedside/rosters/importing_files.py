@@ -1,28 +1,37 @@
-"""Reading roster files: CSV (UTF-8) or XLSX (first sheet) into rows with their line numbers.
+"""Reading roster files: CSV (`importing_csv`) or XLSX (`importing_xlsx`, first sheet) into rows with their lines.
 
 Also the small pieces both importers share: value parsers, code look-ups, bulk updates.
 
 The first row is the header. Column names are matched without regard to case,
 spaces or dashes ("Employee ID" is employee_id); columns Bedside does not know
 are ignored. Blank rows are skipped, but line numbers stay those a person sees
-in a text editor or spreadsheet (the header is line 1).
+in a text editor or spreadsheet (the header is line 1); a CSV record that spans
+several lines (a quoted value with a line break) is named by its first line.
+
+What a reader refuses, row by row, so that every bad row is named at once:
+a row with fewer cells than the header names columns, or with a value beyond
+the last column; a text cell holding a control character (NUL, an escape
+sequence such as ESC[31m, a line break in a name); in CSV a quote that is never
+closed (reported where it opened); in XLSX a formula cell without a saved value.
+Rows that cannot be read as they stand are set aside (`Table.set_aside`) and
+checked no further; a row with a control character is still checked, without it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
-import io
-import zipfile
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import models
+from django.db import connection, models
+
+from bedside.people.models import Person
 
 Value = str | dt.datetime | dt.date | dt.time
 
@@ -48,6 +57,13 @@ class FileProblem(Exception):
 class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, Value]]] = field(default_factory=list)
+    # Rows that could not be read as they stand, with why: never imported, never checked further.
+    errors: list[RowError] = field(default_factory=list)
+    set_aside: list[tuple[int, dict[str, Value]]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) + len(self.set_aside)
 
 
 def normalise_column(name: Any) -> str:
@@ -55,8 +71,47 @@ def normalise_column(name: Any) -> str:
     return text.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "") -> Table:
-    """Read a CSV or XLSX roster into a Table; raises FileProblem with a readable message."""
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+# C0 and C1 control characters (NUL, ESC, line breaks, tabs...), line and paragraph separators and the
+# bidirectional overrides that make text display other than it reads.
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+LINE_BREAKS_ASIDE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+CONTROL_NAMES = {0x00: "NUL", 0x09: "a tab", 0x0A: "a line break", 0x0D: "a carriage return", 0x1B: "ESC"}
+
+
+def control_problem(value: str, column: str, where: str) -> str | None:
+    """Why a text cell cannot be stored as it is, or None; `where` is "column B" or "cell B4"."""
+    found = CONTROL.search(value)
+    if found is None:
+        return None
+    code = ord(found.group())
+    name = CONTROL_NAMES.get(code, "")
+    what = f"{name}, U+{code:04X}" if name else f"U+{code:04X}"
+    hint = " (an escape sequence, e.g. a terminal colour code)" if code == 0x1B else ""
+    return (
+        f"{column} ({where}) contains a control character ({what}){hint}; "
+        "remove it from the cell and upload the file again."
+    )
+
+
+RowsRead = Callable[[int], None] | None
+REPORT_EVERY = 1000
+
+
+def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "", rows_read: RowsRead = None) -> Table:
+    """Read a CSV or XLSX roster into a Table; raises FileProblem with a readable message.
+
+    `rows_read(n)` is told how many rows are read, every 1,000 rows.
+    """
     data, name = _read_bytes(path_or_file, name)
     if not data.strip():
         raise FileProblem("The file is empty.")
@@ -66,10 +121,14 @@ def read_table(path_or_file: str | Path | IO[bytes], *, name: str = "") -> Table
             "This is an old Excel file (.xls). Save it as .xlsx or as CSV UTF-8 and upload it again."
         )
     if suffix in (".xlsx", ".xlsm") or (suffix != ".csv" and data.startswith(b"PK\x03\x04")):
-        table = _read_xlsx(data)
+        from bedside.rosters.importing_xlsx import read_xlsx
+
+        table = read_xlsx(data, rows_read=rows_read)
     else:
-        table = _read_csv(data)
-    if not table.rows:
+        from bedside.rosters.importing_csv import read_csv
+
+        table = read_csv(data, rows_read=rows_read)
+    if not table.size and not table.errors:
         raise FileProblem("The file has a header but no rows of data.", line=1)
     return table
 
@@ -90,10 +149,16 @@ def _read_bytes(source: str | Path | IO[bytes], name: str) -> tuple[bytes, str]:
     return data, name or str(getattr(source, "name", "") or "")
 
 
-def _header(cells: Iterable[Any], line: int) -> list[str]:
+def header(cells: Iterable[Any], line: int) -> list[str]:
     columns = [normalise_column(c) for c in cells]
     seen: set[str] = set()
-    for column in columns:
+    for index, column in enumerate(columns):
+        if CONTROL.search(column):
+            raise FileProblem(
+                f"The header's column {column_letter(index)} contains a control character; "
+                "remove it and upload the file again.",
+                line=line,
+            )
         if column and column in seen:
             raise FileProblem(f"The column “{column}” appears twice in the header.", line=line)
         seen.add(column)
@@ -102,98 +167,20 @@ def _header(cells: Iterable[Any], line: int) -> list[str]:
     return columns
 
 
-def _read_csv(data: bytes) -> Table:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileProblem("The file is UTF-16 text, not UTF-8. Save it as “CSV UTF-8” and upload it again.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FileProblem(
-            f"The file is not UTF-8 text: line {line} has a byte (0x{data[exc.start]:02X}) that is not "
-            "UTF-8. Save it from your spreadsheet as “CSV UTF-8” and upload it again.",
-            line=line,
-        ) from exc
-    if not text.strip():
-        raise FileProblem("The file is empty.")
-    first_line = text.split("\n", 1)[0]
-    # Spreadsheets in some locales write ";" or tabs; the header shows which.
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header_cells = next(reader)
-    except StopIteration as exc:
-        raise FileProblem("The file is empty.") from exc
-    except csv.Error as exc:
-        raise FileProblem(f"The header cannot be read as CSV: {exc}.", line=1) from exc
-    columns = _header(header_cells, reader.line_num)
-    width = len(columns)
-    table = Table(columns=columns)
-    rows = table.rows
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            line = reader.line_num
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                raise FileProblem(
-                    f"Line {line} has {len(cells)} cells but the header names {width} columns "
-                    "(a comma inside a value must be in double quotes).",
-                    line=line,
-                )
-            rows.append((line, {c: v.strip() for c, v in zip(columns, cells, strict=False) if c}))
-    except csv.Error as exc:
-        raise FileProblem(
-            f"Line {reader.line_num} cannot be read as CSV: {exc}.", line=reader.line_num
-        ) from exc
-    return table
-
-
-def _cell(value: Any) -> Value:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
-
-
-def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(
-            "The file cannot be read as an Excel workbook (.xlsx). Save it again as .xlsx or CSV UTF-8."
-        ) from exc
-    try:
-        if not workbook.worksheets:
-            raise FileProblem("The workbook has no sheets.")
-        sheet = workbook.worksheets[0]
-        table: Table | None = None
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if table is None:
-                if not any(v not in (None, "") for v in values):
-                    continue  # leading blank rows before the header
-                table = Table(columns=_header(values, line))
-                columns = table.columns
-                continue
-            cells = [_cell(v) for v in values]
-            if not any(c != "" for c in cells):
-                continue
-            table.rows.append((line, {c: v for c, v in zip(columns, cells, strict=False) if c}))
-    finally:
-        workbook.close()
-    if table is None:
-        raise FileProblem("The file is empty.")
-    return table
+def add_row(
+    table: Table,
+    line: int,
+    values: dict[str, Value],
+    *,
+    unreadable: list[str],
+    flagged: list[str],
+    rows_read: RowsRead = None,
+) -> None:
+    """Keep a read row; with `unreadable` problems set it aside, with `flagged` ones keep it to check further."""
+    table.errors.extend(RowError(line, p) for p in (*unreadable, *flagged))
+    (table.set_aside if unreadable else table.rows).append((line, values))
+    if rows_read is not None and table.size % REPORT_EVERY == 0:
+        rows_read(table.size)
 
 
 # Values: each parser returns the value or raises ValueError with a message for a person.
@@ -314,3 +301,21 @@ def update_in_bulk(model: type[models.Model], changed: Sequence[tuple[models.Mod
             model._default_manager.filter(pk__in=[o.pk for o in part]).update(**dict(key))
     if rest:
         model._default_manager.bulk_update(rest, sorted(columns), batch_size=1000)
+
+
+def person_ids_ignoring_case(employee_ids: Iterable[str]) -> dict[str, int]:
+    """{employee id in lower case: person pk} of the persons with these ids in any case.
+
+    Raw SQL, answered by the lower(employee_id) index: Django's `__in` on an expression
+    prepares each of 50,000 values one by one, which doubled this look-up's time.
+    """
+    table = connection.ops.quote_name(Person._meta.db_table)
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for chunk in chunks(sorted({e.lower() for e in employee_ids})):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, employee_id FROM {table} WHERE LOWER(employee_id) IN ({marks})", chunk
+            )
+            found.update((employee_id.lower(), pk) for pk, employee_id in cursor.fetchall())
+    return found

@@ -3,7 +3,10 @@
 One row per job; several rows with one employee id are that person's jobs, and
 every row of one employee gives the same person details. Columns:
 
-    employee_id    required; how a person is matched between imports
+    employee_id    required; how a person is matched between imports, without regard
+                   to case ("z20001" is "Z20001"); letters A-Z, digits and punctuation.
+                   A new person's id is stored as the file spells it; a known
+                   person keeps the spelling stored
     first_name     required
     last_name      required
     email          optional; stored lower-case; must be unique (any case). Left empty,
@@ -33,6 +36,7 @@ This module reads and checks the rows; `importing_persons_plan` works out and wr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -54,10 +58,10 @@ from bedside.rosters.importing_files import (
 
 REQUIRED = ("employee_id", "first_name", "last_name", "hire_date", "unit_code", "job_role_code")
 OPTIONAL = ("email", "status", "fte", "primary", "job_start", "job_end")
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 500
 # (column, required, what it holds): shown on the upload page.
 COLUMN_HELP = (
-    ("employee_id", True, "The person's employee id; how a person is matched between imports."),
+    ("employee_id", True, "The person's employee id; how a person is matched between imports (any case)."),
     ("first_name", True, ""),
     ("last_name", True, ""),
     ("email", False, "Stored lower-case; unique. Empty: a new person has none, a known person keeps theirs."),
@@ -72,6 +76,9 @@ COLUMN_HELP = (
 )
 PERSON_FIELDS = ("first_name", "last_name", "email", "hire_date", "status")
 STATUSES = {s.value for s in PersonStatus}
+EMPLOYEE_ID = re.compile(
+    r"^[!-~]+$"
+)  # as Person.employee_id's validator: ASCII, so any database folds its case
 
 
 @dataclass
@@ -105,6 +112,10 @@ def _person_part(v: dict, problems: list[str]) -> tuple[Any, ...] | None:
         problems.append("employee_id is empty; every row needs the person's employee id.")
     elif len(employee_id) > 40:
         problems.append(f"employee_id “{employee_id[:50]}” is longer than 40 characters.")
+    elif not EMPLOYEE_ID.match(employee_id):
+        problems.append(
+            f"employee_id “{employee_id}” may hold letters A-Z, digits and punctuation only (no spaces or accents)."
+        )
     for column, value in (("first_name", first_name), ("last_name", last_name)):
         if not value:
             problems.append(f"{column} is empty.")
@@ -180,7 +191,8 @@ def check_rows(
     roles = Codes(JobRole.objects.values_list("code", "pk"))
     errors: list[RowError] = []
     entries: dict[str, PersonEntry] = {}
-    bad: set[str] = set()
+    # An employee with a row that could not be read is not checked as a whole (e.g. for a primary job).
+    bad: set[str] = {text(v.get("employee_id", "")).lower() for _, v in table.set_aside} - {""}
     job_lines: dict[tuple[str, int, int], int] = {}
     email_owner: dict[str, tuple[str, int]] = {}
     total = len(table.rows)
@@ -191,11 +203,12 @@ def check_rows(
         person = _person_part(v, problems)
         job = _job_part(v, line, units, roles, problems)
         employee_id = text(v.get("employee_id", ""))
+        key = employee_id.lower()  # employee ids ignore case; the first spelling names the person
         if person is not None:
             employee_id, first_name, last_name, email, hire_date, status = person
-            entry = entries.get(employee_id)
+            entry = entries.get(key)
             if entry is None:
-                entry = entries[employee_id] = PersonEntry(employee_id, line, *person[1:])
+                entry = entries[key] = PersonEntry(employee_id, line, *person[1:])
             else:
                 for column, value in zip(PERSON_FIELDS, person[1:], strict=True):
                     stored = getattr(entry, column)
@@ -206,13 +219,12 @@ def check_rows(
                         )
             if email is not None:
                 owner = email_owner.setdefault(email, (employee_id, line))
-                if owner[0] != employee_id:
+                if owner[0].lower() != key:
                     problems.append(
                         f"email {email} is also given on line {owner[1]} for employee {owner[0]}."
                     )
         if job is not None and employee_id:
-            key = (employee_id, job.unit_id, job.role_id)
-            first = job_lines.setdefault(key, line)
+            first = job_lines.setdefault((key, job.unit_id, job.role_id), line)
             if first != line:
                 problems.append(
                     f"employee {employee_id} already has a row for this unit and job role on line {first} "
@@ -221,13 +233,11 @@ def check_rows(
         if problems:
             errors.extend(RowError(line, p) for p in problems)
             if employee_id:
-                bad.add(employee_id)
+                bad.add(key)
         elif person is not None and job is not None:
-            entries[employee_id].jobs.append(job)
-    if progress:
-        progress(total, total)
-    for entry in entries.values():
-        if entry.employee_id in bad:
+            entries[key].jobs.append(job)
+    for key, entry in entries.items():
+        if key in bad:
             continue
         primaries = [j.line for j in entry.jobs if j.primary]
         if len(primaries) > 1:
@@ -239,7 +249,7 @@ def check_rows(
                     "mark exactly one row primary=yes.",
                 )
             )
-            bad.add(entry.employee_id)
+            bad.add(key)
         elif not primaries:
             errors.append(
                 RowError(
@@ -247,6 +257,6 @@ def check_rows(
                     f"employee {entry.employee_id} has no primary job; mark exactly one row primary=yes.",
                 )
             )
-            bad.add(entry.employee_id)
-    good = [e for e in entries.values() if e.employee_id not in bad]
+            bad.add(key)
+    good = [e for key, e in entries.items() if key not in bad]
     return good, errors, bad

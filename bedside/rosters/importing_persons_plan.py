@@ -17,7 +17,7 @@ from django.db.models.functions import Lower
 
 from bedside.audit.services import audit_bulk
 from bedside.people.models import Job, Person, PersonStatus
-from bedside.rosters.importing_files import RowError, chunks, update_in_bulk
+from bedside.rosters.importing_files import RowError, chunks, person_ids_ignoring_case, update_in_bulk
 from bedside.rosters.importing_persons import PERSON_FIELDS, JobLine, PersonEntry
 
 
@@ -70,11 +70,11 @@ def plan(
     """
     result = PersonsPlan()
     errors: list[RowError] = []
-    ids = [e.employee_id for e in entries]
-    existing: dict[str, Person] = {}
-    for chunk in chunks(ids):
-        for person in Person.objects.filter(employee_id__in=chunk).only("pk", "employee_id", *PERSON_FIELDS):
-            existing[person.employee_id] = person
+    pks = person_ids_ignoring_case(e.employee_id for e in entries)
+    existing: dict[str, Person] = {}  # by employee id in lower case: ids ignore case
+    for chunk in chunks(sorted(pks.values())):
+        for person in Person.objects.filter(pk__in=chunk).only("pk", "employee_id", *PERSON_FIELDS):
+            existing[person.employee_id.lower()] = person
     jobs_of: dict[int, list[Job]] = defaultdict(list)
     pks = [p.pk for p in existing.values()]
     for chunk in chunks(pks):
@@ -91,7 +91,7 @@ def plan(
         email_holder.update((email, (pk, eid)) for email, pk, eid in rows)
 
     for entry in entries:
-        person = existing.get(entry.employee_id)
+        person = existing.get(entry.employee_id.lower())
         holder = email_holder.get(entry.email) if entry.email else None
         if holder is not None and (person is None or holder[0] != person.pk):
             who = f"employee id {holder[1]}" if holder[1] else "an account without an employee id"

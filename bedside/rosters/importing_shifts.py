@@ -16,6 +16,9 @@ A shift is matched by source_id when the row has one, else by (person, start).
 The file replaces the schedule of each person in it between its earliest and
 latest start: their scheduled shifts in that window that the file does not list
 are cancelled (kept, for history). Persons absent from the file are not touched.
+A scheduled shift needs the person to hold a job on its unit in its role on the
+shift's (local) day, and may not overlap another of their scheduled shifts, in
+the file or stored and kept by the import (`importing_shifts_checks`).
 A shift is a night shift when it starts at or after 18:00 or before 06:00 local time.
 Local times that do not exist or happen twice at a daylight-saving change are
 read as the earlier offset (fold=0).
@@ -31,12 +34,14 @@ from typing import Any
 
 from bedside.audit.services import audit_bulk
 from bedside.people.models import JobRole, Person, Unit
+from bedside.rosters import importing_shifts_checks as checks
 from bedside.rosters.importing_files import (
     Codes,
     RowError,
     Table,
     chunks,
     parse_local_datetime,
+    person_ids_ignoring_case,
     text,
     update_in_bulk,
 )
@@ -44,11 +49,15 @@ from bedside.rosters.models import Shift, ShiftStatus
 
 REQUIRED = ("employee_id", "unit_code", "job_role_code", "start", "end")
 OPTIONAL = ("source_id", "status")
-PROGRESS_EVERY = 1000
+PROGRESS_EVERY = 500
 # (column, required, what it holds): shown on the upload page.
 COLUMN_HELP = (
     ("source_id", False, "The scheduling system's id of the shift; matched on when given."),
-    ("employee_id", True, "A person already in Bedside."),
+    (
+        "employee_id",
+        True,
+        "A person already in Bedside, with a job on the unit in the role on the shift's day.",
+    ),
     ("unit_code", True, "A unit's code in Bedside."),
     ("job_role_code", True, "A job role's code in Bedside, e.g. RN."),
     ("start", True, "Local time at the unit's site: YYYY-MM-DD HH:MM, e.g. 2026-11-25 19:00."),
@@ -70,6 +79,8 @@ class ShiftLine:
     end: dt.datetime
     status: str
     night: bool
+    employee_id: str = ""  # as the file gives it, to name the person in messages
+    tz: dt.tzinfo = dt.UTC  # the unit's time zone, to show times as the file wrote them
 
 
 @dataclass
@@ -78,6 +89,7 @@ class ShiftsPlan:
     updates: list[tuple[Shift, dict]] = field(default_factory=list)
     cancel: list[Shift] = field(default_factory=list)
     unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)  # rows that overlap stored shifts
 
     @property
     def counts(self) -> dict[str, int]:
@@ -120,9 +132,8 @@ def check_rows(
     roles = Codes(JobRole.objects.values_list("code", "pk"))
     zones: dict[str, zoneinfo.ZoneInfo] = {}
     employee_ids = sorted({text(v.get("employee_id", "")) for _, v in table.rows} - {""})
-    persons: dict[str, int] = {}
-    for chunk in chunks(employee_ids):
-        persons.update(Person.objects.filter(employee_id__in=chunk).values_list("employee_id", "pk"))
+    persons = person_ids_ignoring_case(employee_ids)  # by employee id in lower case: ids ignore case
+    jobs = checks.job_dates(persons.values())
     errors: list[RowError] = []
     good: list[ShiftLine] = []
     by_source: dict[str, int] = {}
@@ -136,7 +147,7 @@ def check_rows(
         if source_id and len(source_id) > 64:
             problems.append("source_id is longer than 64 characters.")
         employee_id = text(v.get("employee_id", ""))
-        person_id = persons.get(employee_id)
+        person_id = persons.get(employee_id.lower())
         if not employee_id:
             problems.append("employee_id is empty.")
         elif person_id is None:
@@ -168,6 +179,20 @@ def check_rows(
                 problems.append(
                     f"employee {employee_id} already has a shift starting {text(v['start'])} on line {first}."
                 )
+            if status == ShiftStatus.SCHEDULED:
+                where = f"as {text(v['job_role_code'])} on unit {text(v['unit_code'])}"
+                day = start.astimezone(tz).date()
+                problem = checks.job_problem(
+                    jobs,
+                    person_id=person_id,
+                    unit_id=unit.pk,
+                    role_id=role_id,
+                    day=day,
+                    who=employee_id,
+                    where=where,
+                )
+                if problem:
+                    problems.append(problem)
         if problems:
             errors.extend(RowError(line, p) for p in problems)
             continue
@@ -182,10 +207,11 @@ def check_rows(
                 end=end.astimezone(dt.UTC),
                 status=status,
                 night=is_night(start.astimezone(tz)),
+                employee_id=employee_id,
+                tz=tz,
             )
         )
-    if progress:
-        progress(total, total)
+    errors.extend(checks.overlaps_in_file(s for s in good if s.status == ShiftStatus.SCHEDULED))
     return good, errors
 
 
@@ -250,6 +276,16 @@ def plan(lines: list[ShiftLine]) -> ShiftsPlan:
         for s in in_window
         if s.pk not in used and s.status == ShiftStatus.SCHEDULED and window[0] <= s.start <= window[1]
     ]
+    # Stored shifts the import keeps as they are: outside the window, and not matched by a row.
+    scheduled = [s for s in lines if s.status == ShiftStatus.SCHEDULED]
+    if scheduled:
+        around = checks.stored_around(
+            sorted({s.person_id for s in scheduled}),
+            min(s.start for s in scheduled),
+            max(s.end for s in scheduled),
+        )
+        kept = [s for s in around if s.pk not in used and not (window[0] <= s.start <= window[1])]
+        result.errors = checks.overlaps_with_stored(scheduled, kept)
     return result
 
 

@@ -82,8 +82,18 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class ImportPhase(models.TextChoices):
+    READING = "reading", "Reading the file"
+    CHECKING = "checking", "Checking rows"
+    SAVING = "saving", "Saving"
+
+
 class RosterImport(models.Model):
-    """One uploaded roster file and what became of it."""
+    """One uploaded roster file and what became of it.
+
+    The file itself is deleted after ROSTER_UPLOAD_RETENTION_DAYS (`file_deleted_at`);
+    the row, its errors and summary stay.
+    """
 
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
     file_name = models.CharField(max_length=255)
@@ -95,6 +105,8 @@ class RosterImport(models.Model):
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
+    phase = models.CharField(max_length=10, choices=ImportPhase.choices, blank=True, default="")
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
     errors = models.JSONField(default=list, blank=True)
     summary = models.JSONField(default=dict, blank=True)
 

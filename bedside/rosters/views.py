@@ -7,6 +7,7 @@ from functools import wraps
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -104,7 +105,8 @@ def _status_context(job: RosterImport) -> dict:
     return {
         "job": job,
         "finished": finished,
-        "saving": job.status == ImportStatus.RUNNING and job.rows_total and job.rows_done >= job.rows_total,
+        "rows_done": f"{job.rows_done:,}",
+        "rows_total": f"{job.rows_total:,}",
         "counts": [(COUNT_LABELS.get(k, k), v) for k, v in counts.items()],
         "errors": job.errors[:ERRORS_SHOWN],
         "errors_hidden": max(0, len(job.errors) - ERRORS_SHOWN),
@@ -116,7 +118,8 @@ def _status_context(job: RosterImport) -> dict:
 @require_GET
 def roster_import(request: HttpRequest, import_id: int) -> HttpResponse:
     job = get_object_or_404(RosterImport.objects.select_related("uploaded_by"), pk=import_id)
-    return render(request, "rosters/roster_import.html", _status_context(job))
+    context = {**_status_context(job), "retention_days": settings.ROSTER_UPLOAD_RETENTION_DAYS}
+    return render(request, "rosters/roster_import.html", context)
 
 
 @admin_only

@@ -70,6 +70,8 @@ URLS: dict[str, Access] = {
     "attestation": Access(get=SIGNED_IN, post=SIGNED_IN, obj="attestation", unscoped=True),
     "rules": Access(get=TEACHERS),
     "rule": Access(get=TEACHERS, obj="rule"),
+    "rule-edit": Access(get=TEACHERS, post=TEACHERS, obj="rule"),
+    "rule-pause": Access(get=TEACHERS, post=TEACHERS, obj="rule"),
     "attestation-required-new": Access(get=TEACHERS, post=TEACHERS),
     "attestation-required-audience": Access(post=TEACHERS),
     "my-transcript": Access(get=SIGNED_IN),

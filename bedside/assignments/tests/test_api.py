@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from bedside.assignments.models import Assignment
-from bedside.assignments.services import learning_completed, rule_apply
+from bedside.assignments.services import rule_apply
 from bedside.records.models import Verb
+from bedside.records.services import record_add
 from bedside.testing import factories as f
 from bedside.testing.api import api_url, bearer
 
@@ -23,7 +24,7 @@ def icu(make_person, make_attestation, make_rule):
     elsewhere = make_person(unit=ward)
     item = make_attestation().item
     rule_apply(rule=make_rule(item=item, units=[unit, ward]))
-    learning_completed(person=done, item=item, verb=Verb.ACKNOWLEDGED, by=done)
+    record_add(person=done, item=item, verb=Verb.ACKNOWLEDGED, by=done)
     past = timezone.now() - dt.timedelta(days=3)
     Assignment.objects.filter(person=late).update(due_at=past, overdue_at=past)
     return {

@@ -6,9 +6,10 @@ import pytest
 from django.db import connection, connections
 
 from bedside.assignments.models import Assignment, ClosedReason
-from bedside.assignments.services import learning_completed, rule_apply
+from bedside.assignments.services import rule_apply
 from bedside.jobs.schedule import claim
 from bedside.records.models import Verb
+from bedside.records.services import record_add
 from bedside.testing import factories as f
 
 pytestmark = [
@@ -53,7 +54,7 @@ def test_a_double_submitted_completion_closes_once(make_person, make_attestation
     nurse = make_person(unit=icu)
     item = make_attestation().item
     rule_apply(rule=make_rule(item=item, units=[icu]))
-    run_together(lambda: learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse))
+    run_together(lambda: record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse))
     assignment = Assignment.objects.get()
     assert assignment.closed_reason == ClosedReason.COMPLETED
 

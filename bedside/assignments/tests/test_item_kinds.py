@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from bedside.assignments.services import learning_completed, rule_apply
+from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
 from bedside.records.models import ItemVersion, LearningItem, Verb
+from bedside.records.services import record_add
 from bedside.reports.queries import compliance_by_unit_role, total
 from bedside.testing import factories as f
 
@@ -40,13 +41,13 @@ def test_fake_kind_goes_through_assign_today_complete_and_compliance(
     assert f'href="/drills/{item.pk}/?for={nurse.pk}"'.encode() in page.content
     assert b"Practice drill" in page.content
 
-    learning_completed(person=nurse, item=item, verb=Verb.FAILED, by=nurse, version=new)
-    learning_completed(person=nurse, item=item, verb=Verb.PASSED, by=nurse, version=old)
+    record_add(person=nurse, item=item, verb=Verb.FAILED, by=nurse, version=new)
+    record_add(person=nurse, item=item, verb=Verb.PASSED, by=nurse, version=old)
     assert (
         total(compliance_by_unit_role(units=None)).satisfied == 0
     )  # neither a failure nor an old version counts
 
-    learning_completed(person=nurse, item=item, verb=Verb.PASSED, by=nurse, version=new)
+    record_add(person=nurse, item=item, verb=Verb.PASSED, by=nurse, version=new)
     summary = total(compliance_by_unit_role(units=None))
     assert (summary.total, summary.satisfied) == (1, 1)
     assert b"Mock code" not in client.get(reverse("today")).content

@@ -4,11 +4,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from bedside.assignments.cycles import Cycle
 from bedside.assignments.models import Assignment, ClosedReason
-from bedside.assignments.services import assignments_create, learning_completed, roster_reapply, rule_apply
+from bedside.assignments.services import assignments_create, roster_reapply, rule_apply
 from bedside.audit.models import AuditEntry
 from bedside.people.models import Job, PersonStatus
 from bedside.records.models import Record, Verb
+from bedside.records.services import record_add
 from bedside.testing import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +46,8 @@ def test_completion_closes_the_requirement_and_writes_the_ledger(make_person, ma
     item = make_attestation().item
     rule_apply(rule=make_rule(item=item, units=[icu]))
 
-    record = learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
-    again = learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    record = record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    again = record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
 
     a = Assignment.objects.get()
     assert a.closed_reason == ClosedReason.COMPLETED and a.record_id == record.pk
@@ -64,18 +66,17 @@ def test_interval_renewal_inside_window_does_not_shorten_next_cycle(make_person,
     with time_machine.travel(dt.datetime(2026, 1, 10, 12, tzinfo=dt.UTC), tick=False):
         rule_apply(rule=rule)
         first = Assignment.objects.get()
-        learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
-    record = Record.objects.get()
-    assert record.valid_until.date() == (first.due_at.date().replace(year=2027))
+        record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    expiry = Assignment.objects.get().covered_until
+    assert expiry.date() == (first.due_at.date().replace(year=2027))
     # 30 days before expiry the renewal opens, still covered by the last completion.
-    with time_machine.travel(record.valid_until - dt.timedelta(days=30), tick=False):
+    with time_machine.travel(expiry - dt.timedelta(days=30), tick=False):
         assert rule_apply(rule=rule) == 1
-        renewal = Assignment.objects.get(cycle="2")
-        assert renewal.covered_until == record.valid_until
-        assert not Assignment.objects.get(cycle="1").current
-        learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
-    latest = Record.objects.order_by("-at").first()
-    assert latest.valid_until.date() == record.valid_until.date().replace(year=2028)
+        renewal = Assignment.objects.get(cycle_number=2)
+        assert renewal.covered_until == expiry
+        assert not Assignment.objects.get(cycle_number=1).current
+        record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    assert Assignment.objects.get(cycle_number=2).covered_until.date() == expiry.date().replace(year=2028)
 
 
 def test_interval_completion_after_due_counts_from_completion(make_person, make_attestation, make_rule):
@@ -86,8 +87,8 @@ def test_interval_completion_after_due_counts_from_completion(make_person, make_
     with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
         rule_apply(rule=rule)
     with time_machine.travel(dt.datetime(2026, 4, 20, 12, tzinfo=dt.UTC), tick=False):
-        record = learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
-    assert record.valid_until.date() == dt.date(2027, 4, 20)
+        record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    assert Assignment.objects.get().covered_until.date() == dt.date(2027, 4, 20)
 
 
 def test_calendar_window_creates_one_cycle_per_year(make_person, make_attestation, make_rule):
@@ -106,18 +107,18 @@ def test_calendar_window_creates_one_cycle_per_year(make_person, make_attestatio
     with time_machine.travel(dt.datetime(2026, 2, 1, 12, tzinfo=dt.UTC), tick=False):
         rule_apply(rule=rule)
         a = Assignment.objects.get()
-        assert a.cycle == "2026"
+        assert a.cycle == Cycle.window(2026) and a.cycle_year == 2026
         assert timezone.localtime(a.due_at, timezone=dt.timezone(dt.timedelta(hours=-4))).date() == dt.date(
             2026, 3, 31
         )
-        learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+        record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
     with time_machine.travel(dt.datetime(2026, 11, 1, 12, tzinfo=dt.UTC), tick=False):
         assert rule_apply(rule=rule) == 0
     with time_machine.travel(dt.datetime(2027, 1, 2, 12, tzinfo=dt.UTC), tick=False):
         assert rule_apply(rule=rule) == 1
-    assert list(Assignment.objects.order_by("cycle").values_list("cycle", "current")) == [
-        ("2026", False),
-        ("2027", True),
+    assert list(Assignment.objects.order_by("cycle_year").values_list("cycle_year", "current")) == [
+        (2026, False),
+        (2027, True),
     ]
 
 
@@ -163,15 +164,20 @@ def test_new_hire_gets_assignment_due_from_hire_date(make_person, make_attestati
     assert (a.due_at.astimezone(dt.timezone(dt.timedelta(hours=-5))).date() - hire).days == 30
 
 
-def test_assignments_create_is_idempotent_and_prior_completion_counts(make_person, make_attestation):
+def test_assignments_create_is_idempotent_per_campaign(make_person, make_attestation):
     icu = f.UnitFactory()
     nurses = [make_person(unit=icu) for _ in range(2)]
     audience = f.AudienceFactory(units=[icu])
     item = make_attestation().item
     due = timezone.localdate() + dt.timedelta(days=3)
-    assert assignments_create(audience=audience, item=item, due=due, source="campaign", source_ref="c1") == 2
-    assert assignments_create(audience=audience, item=item, due=due, source="campaign", source_ref="c1") == 0
-    assert Assignment.objects.filter(person=nurses[0]).get().source_kind == "campaign"
+    launch = dict(
+        audience=audience, item=item, due=due, cycle=Cycle.campaign("c1"), source="campaign", source_ref="c1"
+    )
+    assert assignments_create(**launch).created == 2
+    again = assignments_create(**launch)
+    assert (again.created, again.already_required) == (0, 2)
+    a = Assignment.objects.filter(person=nurses[0]).get()
+    assert a.source_kind == "campaign" and a.cycle == Cycle.campaign("c1")
 
 
 def test_a_person_transferred_back_is_required_again(make_person, make_attestation, make_rule):
@@ -208,7 +214,7 @@ def test_a_completion_made_before_an_interval_rule_still_comes_up_for_renewal(
         assert first.covered_until == dt.datetime(2027, 1, 5, 12, tzinfo=dt.UTC)
     with time_machine.travel(dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC), tick=False):
         assert rule_apply(rule=rule) == 1
-    assert Assignment.objects.get(cycle="2").due_at == first.covered_until
+    assert Assignment.objects.get(cycle_number=2).due_at == first.covered_until
 
 
 def test_voiding_the_completion_reopens_the_requirement(make_person, make_attestation, make_rule):
@@ -218,7 +224,7 @@ def test_voiding_the_completion_reopens_the_requirement(make_person, make_attest
     nurse, educator = make_person(unit=icu), make_person(role=None, grants=[("teach", icu)])
     item = make_attestation().item
     rule_apply(rule=make_rule(item=item, units=[icu]))
-    record = learning_completed(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
+    record = record_add(person=nurse, item=item, verb=Verb.ACKNOWLEDGED, by=nurse)
     fixed = record_correct(record=record, by=educator, reason="Wrong time", verb=Verb.ACKNOWLEDGED)
     assert Assignment.objects.get().record_id == fixed.pk
     record_correct(record=fixed, by=educator, reason="Attested for someone else", void=True)

@@ -2,8 +2,9 @@
 
 import pytest
 
+from bedside.assignments.cycles import Cycle
 from bedside.assignments.models import Assignment
-from bedside.assignments.services import assignments_create, learning_completed, roster_reapply, rule_apply
+from bedside.assignments.services import assignments_create, roster_reapply, rule_apply
 from bedside.attestations.services import attestation_acknowledge
 from bedside.audit.context import origin
 from bedside.audit.models import AuditEntry
@@ -38,15 +39,21 @@ def test_each_service_audits(make_person, make_attestation, make_rule):
 
     other = make_attestation("Fire").item
     assignments_create(
-        audience=f.AudienceFactory(units=[icu]), item=other, due=f.timezone.localdate(), source="campaign"
+        audience=f.AudienceFactory(units=[icu]),
+        item=other,
+        due=f.timezone.localdate(),
+        cycle=Cycle.campaign("c1"),
+        source="campaign",
+        source_ref="c1",
     )
     assert actions()[-1] == "assignment.create"
 
     record = record_add(person=nurse, item=other, verb=Verb.ACKNOWLEDGED, by=educator)
     record_correct(record=record, by=educator, reason="duplicate", void=True)
-    assert actions()[-2:] == ["record.add", "record.correct"]
+    # Any completing record closes the requirement (whoever writes it); voiding it reopens it.
+    assert actions()[-4:] == ["record.add", "assignment.complete", "record.correct", "assignment.reopen"]
 
-    learning_completed(person=nurse, item=other, verb=Verb.ACKNOWLEDGED, by=nurse)
+    record_add(person=nurse, item=other, verb=Verb.ACKNOWLEDGED, by=nurse)
     assert actions()[-1] == "assignment.complete"
 
     rule_apply(rule=make_rule(item=make_attestation("Third").item, units=[icu]))

@@ -126,6 +126,12 @@ def test_seed_makes_done_due_and_overdue_requirements_with_their_evidence(seeded
     assert AuditEntry.objects.filter(action="record.add", origin="seed").count() == Record.objects.count()
 
 
+def test_no_demo_requirement_falls_due_before_the_persons_hire_date(seeded):
+    """New staff are not overdue on day one (the demo once had 847 due before hire, 198 overdue)."""
+    before_hire = Assignment.objects.filter(due_at__date__lt=F("person__hire_date"))
+    assert not before_hire.exists()
+
+
 def test_every_person_with_a_unit_has_one_primary_job_and_learners_have_none(seeded):
     with_jobs = Person.objects.filter(jobs__isnull=False).distinct()
     assert not with_jobs.exclude(jobs__primary=True).exists()

@@ -368,15 +368,23 @@ def test_command_dry_run_writes_nothing(org, write_csv, capsys):
     assert Person.objects.count() == 0
 
 
-def test_progress_is_reported_about_every_thousand_rows(org, tmp_path):
+def test_progress_is_reported_while_reading_every_500_rows_checked_and_before_saving(org, tmp_path):
     path = tmp_path / "roster.csv"
     body = "".join(f"E{i},Pat,Lee,,2021-06-01,ICU,RN,,,,,\n" for i in range(2500))
     path.write_text(",".join(HEADER) + "\n" + body)
     seen = []
 
-    assert run(path, progress=lambda done, total: seen.append((done, total))).ok
+    assert run(path, progress=lambda phase, done, total: seen.append((phase, done, total))).ok
 
-    assert seen == [(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
+    assert seen == [
+        ("reading", 0, 0),
+        ("reading", 1000, 0),
+        ("reading", 2000, 0),
+        ("checking", 0, 2500),
+        *[("checking", done, 2500) for done in range(500, 2501, 500)],
+        ("checking", 2500, 2500),  # every row checked, then compared with what is stored
+        ("saving", 2500, 2500),
+    ]
 
 
 def test_a_failing_roster_change_listener_does_not_undo_the_import(org, write_csv):

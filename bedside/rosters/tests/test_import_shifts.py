@@ -18,7 +18,14 @@ HEADER = [*SHIFT_HEADER, "status"]
 
 @pytest.fixture
 def nurses(org):
-    return [f.PersonFactory(employee_id=f"E{n}") for n in (1, 2)]
+    """Two persons, each with RN and RT jobs on ICU and MED since 2020 (shifts need a job)."""
+    persons = [f.PersonFactory(employee_id=f"E{n}") for n in (1, 2)]
+    for person in persons:
+        for n, (unit, role) in enumerate(
+            [(org.icu, org.rn), (org.icu, org.rt), (org.med, org.rn), (org.med, org.rt)]
+        ):
+            f.JobFactory(person=person, unit=unit, job_role=role, primary=n == 0)
+    return persons
 
 
 def shift(
@@ -216,3 +223,105 @@ def test_command_fails_when_the_kind_does_not_match_the_columns(nurses, write_cs
         call_command("import_roster", str(write_csv(HEADER, [shift("A1")])), "--kind=persons")
 
     assert "no first_name, last_name, hire_date columns" in capsys.readouterr().err
+
+
+def test_a_person_booked_twice_at_overlapping_times_in_one_file_is_refused(nurses, write_csv):
+    path = write_csv(
+        HEADER,
+        [
+            shift("A1"),  # 2: 07:00-19:00
+            shift("A2", start="2026-11-25 19:00", end="2026-11-26 07:00"),  # 3: back to back is fine
+            shift("A3", start="2026-11-25 15:00", end="2026-11-25 23:00", unit="MED"),  # 4: overlaps 2 and 3
+            shift("A4", employee="E2", start="2026-11-25 15:00", end="2026-11-25 23:00"),  # 5: someone else
+            # 6: a cancelled shift books no one
+            shift("A5", start="2026-11-26 06:00", end="2026-11-26 10:00", status="cancelled"),
+        ],
+    )
+
+    result = run(path, dry_run=True)
+
+    assert result.errors == [
+        {
+            "line": 3,
+            "message": "employee E1 is already booked 2026-11-25 15:00 to 23:00 on line 4; "
+            "a person cannot work two shifts at once.",
+        },
+        {
+            "line": 4,
+            "message": "employee E1 is already booked 2026-11-25 07:00 to 19:00 on line 2; "
+            "a person cannot work two shifts at once.",
+        },
+    ]
+    assert not run(path).ok and Shift.objects.count() == 0
+
+
+def test_a_shift_overlapping_a_stored_shift_the_file_keeps_is_refused(nurses, write_csv):
+    e1, _ = nurses
+    night = f.ShiftFactory(
+        person=e1,
+        unit=nurses[0].jobs.first().unit,
+        start=local("2026-11-24 19:00"),
+        end=local("2026-11-25 07:30"),
+    )
+    path = write_csv(HEADER, [shift("A1"), shift("A2", start="2026-11-26 07:00", end="2026-11-26 19:00")])
+
+    result = run(path)
+
+    assert result.errors == [
+        {
+            "line": 2,
+            "message": "employee E1 already has a shift in Bedside 2026-11-24 19:00 to 2026-11-25 07:30 on unit "
+            "ICU that this one overlaps; a person cannot work two shifts at once (cancel one of them).",
+        }
+    ]
+    assert Shift.objects.get() == night and AuditEntry.objects.count() == 0
+
+
+def test_a_stored_shift_the_file_moves_or_cancels_is_no_overlap(nurses, write_csv):
+    e1, _ = nurses
+    f.ShiftFactory(person=e1, source_id="A1", start=local("2026-11-25 07:00"), end=local("2026-11-25 19:00"))
+    f.ShiftFactory(
+        person=e1, start=local("2026-11-26 07:00"), end=local("2026-11-26 19:00")
+    )  # to be cancelled
+    path = write_csv(
+        HEADER,
+        [
+            shift("A1", start="2026-11-25 09:00", end="2026-11-25 21:00"),  # moves the stored A1
+            shift("A2", start="2026-11-26 09:00", end="2026-11-26 21:00"),
+        ],
+    )
+
+    result = run(path)
+
+    assert result.ok, result.errors
+    assert result.counts["shifts_updated"] == 1 and result.counts["shifts_cancelled"] == 1
+
+
+def test_a_shift_where_the_person_holds_no_job_that_day_is_refused(org, write_csv):
+    nurse = f.PersonFactory(employee_id="E1")
+    f.JobFactory(person=nurse, unit=org.icu, job_role=org.rn, start_date=dt.date(2026, 11, 1))
+    f.JobFactory(person=nurse, unit=org.med, job_role=org.rn, primary=False, end_date=dt.date(2026, 11, 20))
+    path = write_csv(
+        HEADER,
+        [
+            shift("A1"),  # 2: ICU RN from 1 Nov: fine
+            shift("A2", start="2026-10-30 07:00", end="2026-10-30 19:00"),  # 3: before the ICU job began
+            shift("A3", start="2026-11-26 07:00", end="2026-11-26 19:00", role="RT"),  # 4: no RT job
+            shift("A4", start="2026-11-27 07:00", end="2026-11-27 19:00", unit="MED"),  # 5: MED job ended
+            shift(
+                "A5", start="2026-11-28 07:00", end="2026-11-28 19:00", unit="MED", status="cancelled"
+            ),  # 6
+        ],
+    )
+
+    result = run(path, dry_run=True)
+
+    assert {e["line"]: e["message"] for e in result.errors} == {
+        3: "employee E1 holds no job as RN on unit ICU on 2026-10-30; a shift needs a job on that unit in "
+        "that role on its day (import the job first, or correct the unit or role).",
+        4: "employee E1 holds no job as RT on unit ICU on 2026-11-26; a shift needs a job on that unit in "
+        "that role on its day (import the job first, or correct the unit or role).",
+        5: "employee E1 holds no job as RN on unit MED on 2026-11-27; a shift needs a job on that unit in "
+        "that role on its day (import the job first, or correct the unit or role).",
+    }
+    assert Shift.objects.count() == 0

@@ -180,14 +180,14 @@ def test_the_progress_partial_polls_until_the_import_has_finished(admin_client, 
     job = RosterImport.objects.create(
         kind="persons", file_name="r.csv", file="imports/r.csv", status=ImportStatus.RUNNING, rows_total=4000
     )
-    RosterImport.objects.filter(pk=job.pk).update(rows_done=1000)
+    RosterImport.objects.filter(pk=job.pk).update(phase="checking", rows_done=1000)
     url = reverse("roster-import-progress", args=[job.pk])
 
     running = admin_client.get(url, headers={"X-Bedside-Background": "1"}).content.decode()
 
     assert 'hx-trigger="every 1s"' in running and f'hx-get="{url}"' in running
     assert "X-Bedside-Background" in running
-    assert '<progress max="100" value="25"' in running and "Checked 1000 of 4000 rows" in running
+    assert '<progress max="100" value="25"' in running and "Checked 1,000 of 4,000 rows" in running
 
     RosterImport.objects.filter(pk=job.pk).update(status=ImportStatus.SUCCEEDED, summary={"counts": {}})
     finished = admin_client.get(url).content.decode()

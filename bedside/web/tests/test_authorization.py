@@ -87,11 +87,11 @@ def world(make_person, make_attestation, make_rule):
     rule_apply(rule=rule)
     rule_apply(rule=rule_out)
     from bedside.assignments.models import Assignment
-    from bedside.assignments.services import learning_completed
     from bedside.records.models import Verb
+    from bedside.records.services import record_add
 
-    record_in = learning_completed(person=person_in, item=item, verb=Verb.ACKNOWLEDGED, by=person_in)
-    record_out = learning_completed(person=person_out, item=item, verb=Verb.ACKNOWLEDGED, by=person_out)
+    record_in = record_add(person=person_in, item=item, verb=Verb.ACKNOWLEDGED, by=person_in)
+    record_out = record_add(person=person_out, item=item, verb=Verb.ACKNOWLEDGED, by=person_out)
     shift_in = f.ShiftFactory(person=person_in, unit=unit_in)
     shift_out = f.ShiftFactory(person=person_out, unit=unit_out)
     from bedside.jobs.models import ScheduledRun

@@ -2,7 +2,7 @@
 
 All or nothing: prints every bad row and exits non-zero when any row is bad;
 prints what changed (or would change, with --dry-run) on success. The columns
-are described in bedside/people/importing_persons.py and importing_shifts.py.
+are described in bedside/rosters/importing_persons.py and importing_shifts.py.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class Command(BaseCommand):
     def handle(
         self, *args, file: str, kind: str | None, dry_run: bool, verbosity: int = 1, **options
     ) -> None:
-        def progress(done: int, total: int) -> None:
-            if verbosity > 1:
+        def progress(phase: str, done: int, total: int) -> None:
+            if verbosity > 1 and phase == "checking":
                 self.stderr.write(f"checked {done:,} of {total:,} rows")
 
         with origin(source="command:import_roster"):

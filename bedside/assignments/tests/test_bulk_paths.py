@@ -1,0 +1,71 @@
+"""The large-batch paths (temporary id tables, audit lines written by SQL) give what the small ones give."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+
+from bedside.assignments import requirements, services
+from bedside.assignments.models import Assignment, ClosedReason
+from bedside.assignments.services import roster_reapply, rule_apply
+from bedside.audit.models import AuditEntry
+from bedside.people.models import PersonStatus
+from bedside.testing import factories as f
+
+pytestmark = pytest.mark.django_db
+WINDOW = dict(
+    recurrence="window", window_start_month=1, window_start_day=1, window_end_month=3, window_end_day=31
+)
+
+
+def _world(make_person, make_attestation, make_rule):
+    icu, floor = f.UnitFactory(), f.UnitFactory()
+    nurses = [make_person(unit=icu) for _ in range(4)]
+    leaver = make_person(unit=floor)
+    items = [make_attestation(f"Policy {n}").item for n in range(3)]
+    make_rule(item=items[0], units=[icu])
+    make_rule(item=items[1], units=[icu, floor], recurrence="interval", interval_months=12)
+    make_rule(item=items[2], units=[icu], **WINDOW)
+    return nurses, leaver
+
+
+def _state():
+    rows = Assignment.objects.values_list("person_id", "item_id", "cycle_kind", "cycle_number", "cycle_year",
+                                          "due_at", "closed_reason", "current")  # fmt: skip
+    lines = AuditEntry.objects.filter(action__startswith="assignment.").values_list("action", "changes")
+    return sorted(rows), sorted((a, sorted(c.items())) for a, c in lines)
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+def test_roster_reapply_gives_the_same_requirements_and_audit_in_large_batches(
+    large, make_person, make_attestation, make_rule, monkeypatch
+):
+    if large:
+        monkeypatch.setattr(services, "MANY", 1)
+        monkeypatch.setattr(requirements, "AUDIT_IN_SQL_FROM", 1)
+    with time_machine.travel(dt.datetime(2026, 2, 1, 15, tzinfo=dt.UTC), tick=False):
+        nurses, leaver = _world(make_person, make_attestation, make_rule)
+        ids = [p.pk for p in [*nurses, leaver]]
+        result = roster_reapply(person_ids=ids)
+        assert result == {"created": 13, "closed_no_longer_required": 0, "closed_terminated": 0}
+        type(leaver).objects.filter(pk=leaver.pk).update(status=PersonStatus.TERMINATED)
+        assert roster_reapply(person_ids=ids)["closed_terminated"] == 1
+    rows, lines = _state()
+    assert len(rows) == 13 and sum(1 for r in rows if r[6] == ClosedReason.TERMINATED) == 1
+    created = [dict(c) for a, c in lines if a == "assignment.create"]
+    assert len(created) == 13
+    assert {c["cycle"] for c in created} == {"once", "cycle 1", "2026"}
+    assert all(isinstance(c["person"], int) and c["source"] == "rule" for c in created)
+
+
+def test_rule_apply_to_many_persons_reads_them_through_a_temporary_table(
+    make_person, make_attestation, make_rule, monkeypatch, django_assert_max_num_queries
+):
+    nurses, leaver = _world(make_person, make_attestation, make_rule)
+    monkeypatch.setattr(services, "MANY", 1)
+    rule = make_rule(item=make_attestation("Policy 4").item, units=[f.UnitFactory()])
+    for nurse in nurses:
+        f.JobFactory(person=nurse, unit=rule.audience.units.get())
+    # no query grows with the number of persons
+    with django_assert_max_num_queries(40):
+        assert rule_apply(rule=rule, person_ids=[p.pk for p in nurses[:3]] + [leaver.pk]) == 3

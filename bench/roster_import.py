@@ -1,0 +1,203 @@
+"""A first roster import of 50,000 people into a hospital with 18 training rules, on SQLite and PostgreSQL.
+
+The import stores persons and jobs, then the roster-change hook re-applies every rule
+to the new people: about 750,000 requirements with their audit lines. Targets for the
+whole import (rules included): under 60 s on SQLite, under 30 s on PostgreSQL. Each
+database is fresh (a temporary SQLite file; `bedside_bench_roster` on BENCH_PG_URL) and
+measured in its own process, so settings and connections never mix.
+
+    .venv/bin/python bench/roster_import.py            # both databases
+    .venv/bin/python bench/roster_import.py sqlite     # one of them
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import common
+
+PEOPLE = int(os.environ.get("BENCH_ROSTER_PEOPLE", "50000"))
+PG_DATABASE = "bedside_bench_roster"
+TARGETS = {"sqlite": 60, "postgresql": 30}
+ROLES = (("RN", 0.5), ("RT", 0.1), ("MD", 0.15), ("PCA", 0.15), ("PT", 0.1))
+KINDS = ("icu", "med_surg", "ed", "or", "peds", "oncology")
+# (title, audience: roles or None for everyone, recurrence terms)
+RULES = [
+    *[(f"All-staff policy {n}", None, {}) for n in range(1, 7)],
+    *[
+        (f"Yearly refresher {n}", None, {"recurrence": "interval", "interval_months": 12})
+        for n in range(1, 4)
+    ],
+    *[
+        (
+            f"Annual attestation {n}",
+            None,
+            {
+                "recurrence": "window",
+                "window_start_month": 1,
+                "window_start_day": 1,
+                "window_end_month": 3,
+                "window_end_day": 31,
+            },
+        )
+        for n in range(1, 4)
+    ],  # fmt: skip
+    *[(f"Nursing competency {n}", ["RN"], {"due_from": "hire", "due_days": 90}) for n in range(1, 5)],
+    *[(f"Medical staff rule {n}", ["MD"], {}) for n in range(1, 3)],
+]
+
+
+def _organisation() -> list[str]:
+    from bedside.people.models import Department, JobRole, Site, System, Unit
+
+    system = System.objects.create(name="Bench Health")
+    codes = []
+    for s, zone in enumerate(("America/New_York", "America/Los_Angeles")):
+        site = Site.objects.create(system=system, code=f"B{s}", name=f"Bench site {s}", time_zone=zone)
+        department = Department.objects.create(site=site, name="Nursing")
+        for u in range(25):
+            code = f"B{s}U{u:02d}"
+            Unit.objects.create(
+                department=department, site=site, code=code, name=code, kind=KINDS[u % len(KINDS)]
+            )
+            codes.append(code)
+    for code, _ in ROLES:
+        JobRole.objects.create(code=code, name=code)
+    return codes
+
+
+def _rules() -> None:
+    from bedside.assignments.models import AssignmentRule
+    from bedside.attestations.services import attestation_create
+    from bedside.people.models import JobRole
+    from bedside.people.services import audience_create
+
+    for title, roles, terms in RULES:
+        item = attestation_create(title=title, statement="I have read it.").item
+        audience = audience_create(
+            name=title, actor=None, job_roles=JobRole.objects.filter(code__in=roles) if roles else ()
+        )
+        AssignmentRule.objects.create(name=title, audience=audience, item=item, **terms)
+
+
+def _roster(path: Path, units: list[str]) -> None:
+    rng = random.Random(common.SEED)
+    roles = [code for code, _ in ROLES]
+    weights = [w for _, w in ROLES]
+    today = dt.date.today()
+    with path.open("w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["employee_id", "first_name", "last_name", "hire_date", "unit_code", "job_role_code"])
+        for n in range(PEOPLE):
+            hired = today - dt.timedelta(days=rng.randrange(0, 20 * 365))
+            role = rng.choices(roles, weights)[0]
+            out.writerow([f"E{n:06d}", f"First{n}", f"Last{n}", hired.isoformat(), rng.choice(units), role])
+
+
+def measure(vendor: str) -> dict:
+    """In this process: set up a fresh database of `vendor`, import the roster, return the figures."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(common.ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+    from bedside.assignments.models import Assignment
+    from bedside.audit.models import AuditEntry
+    from bedside.people import hooks
+    from bedside.rosters.importing import roster_import
+
+    units = _organisation()
+    _rules()
+    reapply_seconds: list[float] = []
+    callbacks = list(hooks._callbacks)
+
+    def timed(callback):
+        def run(**kwargs):
+            started = time.perf_counter()
+            result = callback(**kwargs)
+            reapply_seconds.append(time.perf_counter() - started)
+            return result
+
+        return run
+
+    hooks._callbacks[:] = [timed(c) for c in callbacks]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "roster.csv"
+        _roster(path, units)
+        started = time.perf_counter()
+        result = roster_import(path_or_file=str(path), kind="persons")
+        total = time.perf_counter() - started
+    assert result.ok and not result.warnings, (result.errors[:3], result.warnings)
+    requirements = Assignment.objects.count()
+    return {
+        f"{vendor}_import_total_s": common.figure(total, "s", TARGETS[vendor]),
+        f"{vendor}_rule_application_s": common.figure(sum(reapply_seconds), "s", None),
+        f"{vendor}_import_without_rules_s": common.figure(total - sum(reapply_seconds), "s", None),
+        f"{vendor}_requirements": common.figure(requirements, "rows", None, better="higher"),
+        f"{vendor}_audit_lines": common.figure(AuditEntry.objects.count(), "rows", None, better="higher"),
+    }
+
+
+def _run_in_child(vendor: str, database_url: str) -> dict:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", vendor], env=env, check=True, capture_output=True, text=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(vendors: list[str] | None = None) -> dict:
+    vendors = vendors or ["sqlite", "postgresql"]
+    figures: dict = {}
+    if "sqlite" in vendors:
+        with tempfile.TemporaryDirectory() as folder:
+            figures.update(_run_in_child("sqlite", f"sqlite:///{folder}/bench.sqlite3"))
+    if "postgresql" in vendors:
+        from psycopg import sql
+
+        with common._admin_connection() as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
+        try:
+            figures.update(_run_in_child("postgresql", f"{common.SERVER_URL}/{PG_DATABASE}"))
+        finally:
+            with common._admin_connection() as conn:
+                conn.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
+                )
+    # A shared machine's load changes every figure several-fold: keep it with them.
+    figures["load_average_1min"] = common.figure(os.getloadavg()[0], "processes", None)
+    if set(vendors) == {"sqlite", "postgresql"}:
+        with common._admin_connection() as conn:
+            version = conn.execute("SHOW server_version").fetchone()[0]
+        common.write_result(
+            "roster_import", figures, databases=f"PostgreSQL {version}, SQLite {sqlite3.sqlite_version}"
+        )
+    else:
+        print(json.dumps(figures, indent=2))
+    return figures
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(measure(sys.argv[2])))
+    else:
+        main(sys.argv[1:] or None)
