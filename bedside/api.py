@@ -14,12 +14,22 @@ from ninja import NinjaAPI, Swagger
 
 from bedside.assignments.api import router as assignments_router
 from bedside.attestations.api import router as attestations_router
+from bedside.core.api_answers import with_error_answers
 from bedside.people.api import router as people_router
 from bedside.people.api_auth import api_auth
 from bedside.records.api import router as records_router
 from bedside.rosters.api import router as rosters_router
 
-api = NinjaAPI(
+
+class BedsideAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the error answers each operation gives."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return with_error_answers(document)
+
+
+api = BedsideAPI(
     title="Bedside API",
     version="1",
     description=(

@@ -9,6 +9,7 @@ from bedside.reports import transcripts
 from bedside.reports import views as report_views
 from bedside.web import health
 from bedside.web import views as web_views
+from bedside.web.password_reset import ThrottledPasswordResetForm
 
 
 class FormatConverter:
@@ -33,7 +34,11 @@ urlpatterns = [
     path("session/keepalive/", web_views.keepalive, name="session-keepalive"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

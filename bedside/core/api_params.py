@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
+from pydantic import BeforeValidator
 
 # Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
 MAX_ID = 2**63 - 1
@@ -24,6 +26,19 @@ class Page(PageNumberPagination):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
+
+
+def _iso_only(value: object) -> object:
+    # Pydantic reads a bare number as seconds since 1970: "to=0.5" would mean 1 January 1970.
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    ):
+        raise ValueError("Give a date and time in ISO 8601, e.g. 2026-03-10T07:00:00Z, not a number")
+    return value
+
+
+IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
+"""A date-time parameter that accepts ISO 8601 only."""
 
 
 def aware(value: dt.datetime | None, name: str) -> dt.datetime | None:

@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
 from bedside.core.admin_base import ReadOnlyAdmin
 from bedside.people.admin_base import AuditedAdmin
@@ -77,5 +79,7 @@ class ProgramEnrolmentAdmin(AuditedAdmin):
 
 @admin.register(Audience)
 class AudienceAdmin(AuditedAdmin):
-    filter_horizontal = ["job_roles", "units", "unit_tags", "sites", "departments"]
+    # Checkboxes rather than Django's two-box selector, whose search icons carry an ARIA
+    # label that axe refuses, and which is hard to use on a phone.
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
     raw_id_fields = ["include_persons", "exclude_persons"]

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.forms.models import model_to_dict
 
 from bedside.audit.services import audit
+from bedside.core.admin_base import label_split_date_time
 from bedside.people import access
 
 
@@ -19,6 +20,10 @@ class AuditedAdmin(admin.ModelAdmin):
     Django's own model permissions are not enough here: a grant is the one source of
     who may administer, so a staff account without it can look but not change.
     """
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        return label_split_date_time(formfield, getattr(db_field, "verbose_name", ""))
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.is_active and request.user.is_staff

@@ -20,6 +20,7 @@ from bedside.people.models import Person
 
 NOT_SIGNED_IN = "Not signed in: sign in to Bedside, or send an API token as 'Authorization: Bearer <token>'."
 BAD_TOKEN = "That API token is not valid: it is unknown, revoked, or its person may no longer sign in."
+WRONG_SCHEME = "Send the API token as 'Authorization: Bearer <token>'; no other scheme is accepted."
 CSRF_FAILED = "CSRF check failed: a signed-in browser must send the X-CSRFToken header with this request."
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -28,9 +29,15 @@ class BearerToken(HttpBearer):
     """`Authorization: Bearer bsd_...`, an ApiToken acting as its person with that person's grants."""
 
     def __call__(self, request: HttpRequest) -> Person | None:
-        if not request.headers.get(self.header):
+        # Parsed here rather than by HttpBearer, which logs the whole header (the token, or
+        # any text a client chooses) when the scheme is not "Bearer".
+        value = request.headers.get(self.header)
+        if not value:
             return None
-        person = super().__call__(request)
+        scheme, _, token = value.partition(" ")
+        if scheme.lower() != self.openapi_scheme:
+            raise AuthenticationError(message=WRONG_SCHEME)
+        person = self.authenticate(request, token)
         if person is None:
             raise AuthenticationError(message=BAD_TOKEN)
         return person

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.api import PersonRef
 from bedside.records.kinds import known_verbs
@@ -51,7 +51,7 @@ def records_list(
         str | None, Query(None, pattern=r"^[a-z][a-z_]{1,13}$", description="What the person did")
     ] = None,
     since: Annotated[
-        dt.datetime | None, Query(None, description="Records at or after this time (ISO 8601)")
+        IsoDateTime | None, Query(None, description="Records at or after this time (ISO 8601)")
     ] = None,
 ):
     """Current records (neither superseded nor voided) of the persons you may see, newest first."""

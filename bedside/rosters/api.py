@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.api import PersonRef, UnitRef
 from bedside.rosters.models import Shift, ShiftStatus
@@ -34,11 +34,11 @@ def shifts_list(
     unit: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Unit id")] = None,
     person: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Person id")] = None,
     starts_from: Annotated[
-        dt.datetime | None,
+        IsoDateTime | None,
         Query(None, alias="from", description="Shifts still running at or after this time (ISO 8601)"),
     ] = None,
     until: Annotated[
-        dt.datetime | None, Query(None, alias="to", description="Shifts starting before this time")
+        IsoDateTime | None, Query(None, alias="to", description="Shifts starting before this time")
     ] = None,
     status: Annotated[ShiftStatus | None, Query(None, description="Scheduled or cancelled")] = None,
 ):

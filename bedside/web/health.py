@@ -1,4 +1,4 @@
-"""Health for load balancers: database reachable, migrations applied, queue depth and age."""
+"""Health for load balancers: database reachable (each probe), migrations applied (cached once true), queue."""
 
 from __future__ import annotations
 
@@ -9,6 +9,20 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+# Once every migration is applied, it stays so for this process's code: a new migration
+# comes with new code and a restart. Until then each probe looks again.
+_migrations_applied = False
+
+
+def _pending_migrations() -> int:
+    global _migrations_applied
+    if _migrations_applied:
+        return 0
+    executor = MigrationExecutor(connection)
+    pending = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrations_applied = pending == 0
+    return pending
+
 
 @never_cache
 @require_GET
@@ -17,9 +31,7 @@ def health(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        executor = MigrationExecutor(connection)
-        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        body["migrations_pending"] = len(pending)
+        body["migrations_pending"] = _pending_migrations()
         from django_tasks_db.models import DBTaskResult
 
         queued = DBTaskResult.objects.filter(status="READY")

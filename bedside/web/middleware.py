@@ -12,9 +12,11 @@ from django.contrib.auth import logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from bedside.audit.context import current_origin, origin
 from bedside.core import humanize
+from bedside.web.client_address import client_address
 
 log = logging.getLogger("bedside.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -38,7 +40,7 @@ class RequestIdMiddleware:
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         started = time.perf_counter()
-        with origin(request_id=request_id, source=request.META.get("REMOTE_ADDR", "")):
+        with origin(request_id=request_id, source=client_address(request)):
             response = self.get_response(request)
             user = getattr(request, "user", None)
             log.info(
@@ -81,6 +83,25 @@ class IdleTimeoutMiddleware:
             if not request.META.get(BACKGROUND_HEADER):
                 request.session["last_active"] = now
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Personal answers are never kept by a browser or proxy cache (shared workstations).
+
+    Every response to a signed-in person (pages, exports) and every API answer gets
+    `Cache-Control: no-store`; public static files are served before this runs and keep
+    their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+            add_never_cache_headers(response)
+        return response
 
 
 class ViewerTimeZoneMiddleware:

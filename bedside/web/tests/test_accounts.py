@@ -29,9 +29,25 @@ def test_repeated_failures_lock_the_account_not_the_workstation(make_person, cli
     assert other.status_code == 302
 
 
-def test_password_reset_sends_a_working_link(make_person, client):
+def test_sign_in_by_e_mail_ignores_case_and_surrounding_spaces(make_person, client):
+    make_person(email="nurse@example.org")
+    response = client.post(reverse("login"), {"username": "  Nurse@Example.ORG ", "password": PASSWORD})
+    assert response.status_code == 302 and response["Location"] == reverse("today")
+
+
+def test_lockout_counts_failures_per_address_whatever_its_case(make_person, client, settings):
+    make_person(email="nurse@example.org")
+    spellings = ["nurse@example.org", "Nurse@example.org", "NURSE@EXAMPLE.ORG", "nUrse@example.org"]
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": spellings[n % len(spellings)], "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "NuRsE@example.org", "password": PASSWORD})
+    assert locked.status_code == 429
+
+
+def test_password_reset_sends_a_working_link(make_person, client, django_capture_on_commit_callbacks):
     make_person(email="ana@example.org")
-    client.post(reverse("password_reset"), {"email": "ana@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "ana@example.org"})
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", mail.outbox[0].body).group(1)
     form = client.get(link, follow=True)

@@ -1,0 +1,82 @@
+"""Fetches what a person's first visit needs from a production server; exits non-zero otherwise.
+
+Usage: production_probe.py BASE_URL HOST [STATIC_ROOT]. Waits up to 120 s for the server to answer (a busy CI machine).
+"""
+
+import json
+import re
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+base, host = sys.argv[1], sys.argv[2]
+behind_tls_proxy = {"Host": host, "X-Forwarded-Proto": "https"}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+opener = urllib.request.build_opener(NoRedirect)
+
+
+def get(path: str, headers: dict) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(base + path, headers=headers)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def expect(what: str, ok: bool, detail: str = "") -> None:
+    print(f"{'ok  ' if ok else 'FAIL'} {what}{': ' + detail if detail and not ok else ''}")
+    if not ok:
+        sys.exit(1)
+
+
+deadline = time.monotonic() + 120
+while True:
+    try:
+        status, _, body = get("/health/", behind_tls_proxy)
+        break
+    except OSError:  # refused while starting, or a timeout while the workers boot
+        if time.monotonic() > deadline:
+            expect("gunicorn answers within 120 s", False, base)
+        time.sleep(0.5)
+
+health = json.loads(body)
+expect("/health/ answers 200 with status ok", status == 200 and health.get("status") == "ok", repr(health))
+
+status, headers, _ = get("/accounts/login/", {"Host": host})
+expect("plain http is redirected to https", status == 301, f"{status}")
+expect("the redirect keeps the host", headers.get("Location", "").startswith(f"https://{host}/"))
+
+status, headers, body = get("/accounts/login/", behind_tls_proxy)
+page = body.decode()
+expect("the sign-in page answers 200", status == 200, f"{status} {page[:300]}")
+stylesheet = re.search(r'href="(/static/css/bedside\.[0-9a-f]{12}\.css)"', page)
+expect("the page names the stylesheet by its manifest (hashed) name", stylesheet is not None)
+
+status, headers, css = get(stylesheet.group(1), behind_tls_proxy)
+expect("the stylesheet answers 200 as CSS", status == 200 and "text/css" in headers.get("Content-Type", ""))
+expect("hashed static files are cached for long", "max-age=315360000" in headers.get("Cache-Control", ""))
+expect("the stylesheet is not empty", len(css) > 100)
+
+status, _, _ = get("/admin/login/", behind_tls_proxy)
+expect("the admin's sign-in page answers 200", status == 200, f"{status}")
+
+if len(sys.argv) > 3:
+    # The admin's forms.css imports widgets.css: the manifest must rewrite it to a file that is served.
+    manifest = json.loads(Path(sys.argv[3], "staticfiles.json").read_text())["paths"]
+    forms_css = manifest["admin/css/forms.css"]
+    status, _, body = get(f"/static/{forms_css}", behind_tls_proxy)
+    expect("the admin's forms.css answers 200", status == 200, f"{status}")
+    imported = re.search(r"@import url\(['\"]?([^'\")]+)", body.decode())
+    expect("forms.css imports a hashed widgets.css", bool(imported) and "widgets." in imported.group(1))
+    folder = forms_css.rsplit("/", 1)[0]
+    status, _, _ = get(f"/static/{folder}/{imported.group(1)}", behind_tls_proxy)
+    expect("the widgets.css it imports answers 200", status == 200, f"{status} {imported.group(1)}")
