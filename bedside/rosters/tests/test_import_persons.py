@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -165,9 +164,7 @@ def test_50000_rows_with_one_bad_last_row_store_nothing_and_name_that_row(org, t
     lines.append("E999999,Last,Row,last@example.org,2021-13-01,ICU,RN,,,,,")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    started = time.perf_counter()
     result = run(path)
-    took = time.perf_counter() - started
 
     assert not result.ok
     assert result.errors == [
@@ -177,7 +174,6 @@ def test_50000_rows_with_one_bad_last_row_store_nothing_and_name_that_row(org, t
         }
     ]
     assert Person.objects.count() == 0 and Job.objects.count() == 0
-    assert took < 20, f"checking 50,000 rows took {took:.1f}s"
 
 
 def test_xlsx_files_import_like_csv(org, write_xlsx):
