@@ -18,10 +18,9 @@ from bedside.people.models import JobRole, Person, Unit
 from bedside.records.models import LearningItem
 
 
-@dataclass
-class ComplianceRow:
-    unit: Unit | None
-    job_role: JobRole | None
+class _Counts:
+    """Done, due and overdue out of a total, as rows of compliance tables show them."""
+
     total: int
     satisfied: int
     overdue: int
@@ -33,6 +32,15 @@ class ComplianceRow:
     @property
     def percent(self) -> float:
         return round(100 * self.satisfied / self.total, 1) if self.total else 100.0
+
+
+@dataclass
+class ComplianceRow(_Counts):
+    unit: Unit | None
+    job_role: JobRole | None
+    total: int
+    satisfied: int
+    overdue: int
 
 
 def _on_primary_job(rows: QuerySet[Assignment], today: dt.date, unit_q: Q | None) -> QuerySet[Assignment]:
@@ -125,19 +133,11 @@ def total(rows: list[ComplianceRow]) -> ComplianceRow:
 
 
 @dataclass
-class ItemRow:
+class ItemRow(_Counts):
     item: LearningItem
     total: int
     satisfied: int
     overdue: int
-
-    @property
-    def due(self) -> int:
-        return self.total - self.satisfied - self.overdue
-
-    @property
-    def percent(self) -> float:
-        return round(100 * self.satisfied / self.total, 1) if self.total else 100.0
 
 
 def compliance_by_item(

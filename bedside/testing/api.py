@@ -1,4 +1,4 @@
-"""Helpers for API tests: headers that authenticate as a person, and the API's URLs."""
+"""Helpers for API tests: headers that authenticate as a person, the API's URLs, ids of a page."""
 
 from __future__ import annotations
 
@@ -15,3 +15,8 @@ def bearer(person: Person, name: str = "Test integration") -> dict[str, str]:
 
 def api_url(name: str, **kwargs) -> str:
     return reverse(f"api:{name}", kwargs=kwargs or None)
+
+
+def ids(response) -> list[int]:
+    """The ids of one page of a paginated list answer, in order."""
+    return [row["id"] for row in response.json()["items"]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bedside.attestations.services import attestation_create
+from bedside.people.models import UnitKind
 from bedside.testing import factories as f
 
 
@@ -90,3 +91,19 @@ def make_kind():
     yield make
     for kind in made:
         unregister_kind(kind)
+
+
+@pytest.fixture
+def ward(make_person):
+    """An ICU with a nurse, a colleague and a manager; a ward on another site with its own nurse."""
+    icu = f.UnitFactory(name="Medical ICU", kind=UnitKind.ICU)
+    ward = f.UnitFactory(name="Surgical ward", kind=UnitKind.MED_SURG)
+    return {
+        "icu": icu,
+        "ward": ward,
+        "nurse": make_person(unit=icu, first_name="Ana", last_name="Diaz"),
+        "colleague": make_person(unit=icu, role="RT", first_name="Ben", last_name="Cole"),
+        "outsider": make_person(unit=ward, first_name="Cy", last_name="Park"),
+        "manager": make_person(unit=icu, role="NM", grants=[("manage", icu)], last_name="Mann"),
+        "admin": make_person(role=None, grants=[("administer", None)], last_name="Admin"),
+    }

@@ -9,31 +9,11 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bedside.api import api
-from bedside.people.models import ApiToken, PersonStatus, UnitKind, UnitTag
+from bedside.people.models import ApiToken, PersonStatus, UnitTag
 from bedside.testing import factories as f
-from bedside.testing.api import api_url, bearer
+from bedside.testing.api import api_url, bearer, ids
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ward(make_person):
-    """An ICU with a nurse, a colleague and a manager; a ward on another site with its own nurse."""
-    icu = f.UnitFactory(name="Medical ICU", kind=UnitKind.ICU)
-    ward = f.UnitFactory(name="Surgical ward", kind=UnitKind.MED_SURG)
-    return {
-        "icu": icu,
-        "ward": ward,
-        "nurse": make_person(unit=icu, first_name="Ana", last_name="Diaz"),
-        "colleague": make_person(unit=icu, role="RT", first_name="Ben", last_name="Cole"),
-        "outsider": make_person(unit=ward, first_name="Cy", last_name="Park"),
-        "manager": make_person(unit=icu, role="NM", grants=[("manage", icu)], last_name="Mann"),
-        "admin": make_person(role=None, grants=[("administer", None)], last_name="Admin"),
-    }
-
-
-def ids(response) -> list[int]:
-    return [row["id"] for row in response.json()["items"]]
 
 
 # Authentication --------------------------------------------------------------------------
