@@ -49,13 +49,15 @@ def main() -> dict:
             transaction.set_rollback(True)
 
     baseline: list[float] = []
-    columns = ("person_id", "item_id", "cycle_kind", "source_kind", "source_ref", "assigned_at", "due_at",
-               "overdue_at", "closed_reason", "current")  # fmt: skip
+    columns = ("person_id", "item_id", "cycle_kind", "cycle_ref", "source_kind", "source_ref", "assigned_at",
+               "due_at", "overdue_at", "closed_reason", "current")  # fmt: skip
     for run in range(RUNS):
         with transaction.atomic(), connection.cursor() as cursor:
             item = attestation_create(title=f"Bench baseline {run}", statement="I have read it.").item
             now = timezone.now()
-            rows = [(pid, item.pk, "once", "rule", "bench", now, now, now, "", True) for pid in person_ids]
+            rows = [
+                (pid, item.pk, "once", "", "rule", "bench", now, now, now, "", True) for pid in person_ids
+            ]
 
             def copy() -> None:
                 with cursor.cursor.copy(

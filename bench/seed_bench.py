@@ -17,7 +17,7 @@ from contextlib import contextmanager
 
 import common
 
-TABLES = ("people_person", "people_job", "rosters.shift", "assignments_assignment", "records_record",
+TABLES = ("people_person", "people_job", "people_shift", "assignments_assignment", "records_record",
           "audit_auditentry")  # fmt: skip
 
 
