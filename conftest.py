@@ -1,7 +1,9 @@
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from bedside.testing.fixtures import *  # noqa: F401,F403
 
@@ -10,6 +12,22 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("BEDSIDE_CHROMIUM", "/usr/bin/chromium"))
 NO_CHROMIUM = "Chromium is not installed (apt-get install chromium)"
+
+
+# Midday in New York on an ordinary day (no daylight-saving change near it): tests that read
+# "now" see the same local day whatever the hour the suite runs. Tests that need another
+# instant (midnight, a DST change) travel there themselves; browser tests keep the real clock
+# because Chromium's own clock cannot be pinned from here.
+PINNED_NOW = dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request):
+    if request.node.get_closest_marker("browser"):
+        yield
+        return
+    with time_machine.travel(PINNED_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
