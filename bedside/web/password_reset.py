@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
@@ -62,14 +63,26 @@ def send_password_reset_now(*, address: str, domain: str, use_https: bool) -> No
         form.save(domain_override=domain, use_https=use_https)
 
 
+def link_base() -> tuple[str, bool]:
+    """The host and scheme reset links use: BEDSIDE_BASE_URL, like every other e-mail.
+
+    Never the request's Host header: a forged Host would otherwise send a reset link that
+    points at another site (host-header poisoning), and behind a proxy the request's host
+    may be an internal name.
+    """
+    base = urlsplit(settings.BEDSIDE_BASE_URL)
+    return base.netloc, base.scheme == "https"
+
+
 class ThrottledPasswordResetForm(PasswordResetForm):
     """Django's reset form, whose save() records and queues instead of sending in the request."""
 
-    def save(self, *, request, use_https: bool = False, **kwargs) -> None:
+    def save(self, *, request, **kwargs) -> None:
+        domain, use_https = link_base()
         password_reset_request(
             address=self.cleaned_data["email"],
             client=client_address(request),
             now=timezone.now(),
-            domain=request.get_host(),
+            domain=domain,
             use_https=use_https,
         )

@@ -91,3 +91,18 @@ def test_requests_keep_no_readable_address_and_are_pruned_after_a_day(make_perso
     with time_machine.travel(NOON + dt.timedelta(days=1, minutes=1), tick=False):
         ask("ben@example.org")
     assert PasswordResetRequest.objects.count() == 1
+
+
+def test_the_link_points_at_bedside_base_url_whatever_host_the_request_names(
+    make_person, client, settings, django_capture_on_commit_callbacks
+):
+    settings.BEDSIDE_BASE_URL = "https://bedside.example.org"
+    settings.ALLOWED_HOSTS = ["*"]
+    make_person(email="ana@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "ana@example.org"}, HTTP_HOST="attacker.example.net")
+
+    [sent] = mail.outbox
+    assert "https://bedside.example.org/accounts/reset/" in sent.body
+    assert "attacker.example.net" not in sent.body
