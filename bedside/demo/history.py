@@ -49,6 +49,8 @@ def _member(spec_key: str, jobs: list[tuple[str, UnitPlan]]) -> bool:
             continue
         if audience.tags and not set(audience.tags) & set(unit.tags):
             continue
+        if audience.sites and unit.site not in audience.sites:
+            continue
         return True
     return False
 

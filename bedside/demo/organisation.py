@@ -47,6 +47,11 @@ class UnitPlan:
     beds: int = 0
     tags: tuple[str, ...] = ()
 
+    @property
+    def site(self) -> str:
+        """The code of the unit's site: unit codes are "<site>-<unit>" (HG-MICU)."""
+        return self.code.split("-", 1)[0]
+
 
 @dataclass
 class SitePlan:

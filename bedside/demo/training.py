@@ -26,6 +26,7 @@ class AudienceSpec:
     roles: tuple[str, ...] = ()
     unit_kinds: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    sites: tuple[str, ...] = ()  # site codes; a site's own policies reach only its staff
 
 
 AUDIENCES = {
@@ -41,6 +42,10 @@ AUDIENCES = {
     "float": AudienceSpec("Float pool staff", tags=(FLOAT_TAG,)),
     "covid": AudienceSpec("COVID cohort unit staff", tags=(COVID_TAG,)),
     "ed": AudienceSpec("Emergency department clinicians", roles=CLINICAL, unit_kinds=("ed",)),
+    # Site policies: Harbor General's educators own (and see, edit and pause) these rules.
+    "hg_clinical": AudienceSpec("Harbor General clinical staff", roles=CLINICAL, sites=("HG",)),
+    "hg_icu_rn": AudienceSpec("Harbor General critical care nurses", roles=("RN",), unit_kinds=("icu",),
+                              sites=("HG",)),
 }
 
 
@@ -103,14 +108,17 @@ CATALOGUE = (
              statement="I have completed the float pool orientation and know how to reach each unit's charge nurse."),
     ItemSpec("PPE donning and doffing", "covid", **_every(12), minutes=4),
     ItemSpec("Sepsis recognition and bundle", "ed", minutes=6),
+    ItemSpec("Harbor General rapid response and code blue activation", "hg_clinical", **_every(12), minutes=4,
+             statement="I know how to call the rapid response team and a code blue at Harbor General."),
+    ItemSpec("Harbor General ICU early mobility protocol", "hg_icu_rn", minutes=5),
 )  # fmt: skip
 
 
 def in_sentence(title: str) -> str:
     """A title inside a sentence: first word lower-cased unless it is an acronym ("HIPAA", "PPE")."""
     first, _, rest = title.partition(" ")
-    if first.isupper() or any(c.isupper() for c in first[1:]):
-        return title
+    if first.isupper() or any(c.isupper() for c in first[1:]) or rest[:1].isupper():
+        return title  # an acronym, or a name ("Harbor General ...")
     return f"{first.lower()} {rest}".rstrip()
 
 
@@ -131,6 +139,7 @@ def create_training(org: Organisation, now: dt.datetime) -> list[tuple[ItemSpec,
         audience = audiences[key] = Audience.objects.create(name=spec.name, unit_kinds=list(spec.unit_kinds))
         audience.job_roles.set([org.roles[code] for code in spec.roles])
         audience.unit_tags.set([org.tags[name] for name in spec.tags])
+        audience.sites.set([org.sites[code] for code in spec.sites])
     pairs = []
     for spec in CATALOGUE:
         attestation = attestation_create(

@@ -166,3 +166,16 @@ def test_demo_logins_sign_in_and_see_their_pages(seeded, client):
     assert Grant.objects.filter(person__email="manager@demo.bedside.test", capability="manage").exists()
     client.force_login(Person.objects.get(email="manager@demo.bedside.test"))
     assert client.get(reverse("compliance")).status_code == 200
+
+
+def test_the_demo_educator_sees_and_may_edit_their_sites_rules_and_not_system_wide_ones(seeded, client):
+    client.force_login(Person.objects.get(email="educator@demo.bedside.test"))
+    page = client.get(reverse("rules")).content.decode()
+    site_rules = AssignmentRule.objects.filter(audience__sites__code="HG")
+    assert site_rules.count() == 2
+    for rule in site_rules:
+        assert rule.name in page
+        assert client.get(reverse("rule-edit", args=[rule.pk])).status_code == 200
+    everyone = AssignmentRule.objects.get(name__startswith="Hand hygiene")
+    assert everyone.name not in page
+    assert "(Harbor General clinical staff)" in " ".join(r.name for r in site_rules)
