@@ -44,8 +44,9 @@ AUDIENCES = {
     "ed": AudienceSpec("Emergency department clinicians", roles=CLINICAL, unit_kinds=("ed",)),
     # Site policies: Harbor General's educators own (and see, edit and pause) these rules.
     "hg_clinical": AudienceSpec("Harbor General clinical staff", roles=CLINICAL, sites=("HG",)),
-    "hg_icu_rn": AudienceSpec("Harbor General critical care nurses", roles=("RN",), unit_kinds=("icu",),
-                              sites=("HG",)),
+    "hg_icu_rn": AudienceSpec(
+        "Harbor General critical care nurses", roles=("RN",), unit_kinds=("icu",), sites=("HG",)
+    ),
 }
 
 
