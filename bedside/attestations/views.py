@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bedside.assignments.forms import AudienceForm
 from bedside.assignments.queries import open_for
 from bedside.assignments.views import RULE_MAKERS, require_rule_maker
-from bedside.attestations.forms import AudienceForm, RequiredAttestationForm
+from bedside.attestations.forms import RequiredAttestationForm
 from bedside.attestations.models import Attestation
 from bedside.attestations.services import attestation_acknowledge, required_attestation_create
 from bedside.people import access

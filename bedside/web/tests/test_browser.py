@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
@@ -88,8 +89,8 @@ def test_educator_requires_an_attestation_of_a_unit(ward, make_person, live_serv
     check_page(page, "rules")
     page.get_by_role("button", name="Require a new attestation").click()
 
-    # Only the chosen recurrence's fields show.
-    assert not page.get_by_label("Every (months)").is_visible()
+    # Only the chosen recurrence's fields show (once the deferred script has run: expect waits).
+    expect(page.get_by_label("Every (months)")).to_be_hidden()
     page.get_by_role("button", name="Save and assign").click()  # empty: every problem is named
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
