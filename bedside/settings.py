@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bedside.records",
     "bedside.assignments",
     "bedside.attestations",
+    "bedside.drills",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

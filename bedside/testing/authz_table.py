@@ -55,6 +55,9 @@ class Access:
     signs_out: bool = False
 
 
+# Apps add objects for the walk: builder(unit_in=, unit_out=) -> {"kind": (inside_id, outside_id)}.
+WORLD_BUILDERS: list = []
+
 URLS: dict[str, Access] = {
     "home": Access(get=SIGNED_IN),
     "health": Access(get=EVERYONE),
@@ -144,3 +147,6 @@ URLS.update(_admin_read_only_rules())
 # django-axes: lockout records are written by logins only; staff may view and delete (unlock) them.
 for _log in ("accessattempt", "accesslog", "accessfailurelog"):
     URLS[f"admin:axes_{_log}_add"] = Access()
+
+# Each app's own rows (one import line each keeps merges easy).
+from bedside.testing import authz_drills  # noqa: E402, F401

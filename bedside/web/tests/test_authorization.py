@@ -18,7 +18,7 @@ from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
 from bedside.rosters.models import RosterImport
 from bedside.testing import factories as f
-from bedside.testing.authz_table import ACTORS, ANON, URLS, Access
+from bedside.testing.authz_table import ACTORS, ANON, URLS, WORLD_BUILDERS, Access
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +116,8 @@ def world(make_person, make_attestation, make_rule):
         "shift": (shift_in.pk, shift_out.pk),
         "rule": (rule.pk, rule_out.pk),
     }
+    for build in WORLD_BUILDERS:
+        objects.update(build(unit_in=unit_in, unit_out=unit_out))
     return {"actors": actors, "objects": objects}
 
 

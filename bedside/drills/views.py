@@ -1,0 +1,240 @@
+"""Drills pages: the learner's page, the review screen (one request per answer), a deck, deck health."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bedside.drills import queries
+from bedside.drills.faces import faces
+from bedside.drills.models import Card, CardState, Deck, Rating
+from bedside.drills.queue import MAX_MINUTES, build_queue, deck_ids_of, shift_now
+from bedside.drills.recall import deck_recall
+from bedside.drills.services import (
+    answer_record,
+    answer_undo,
+    card_keep,
+    card_retire,
+    deck_choose,
+    deck_leave,
+)
+from bedside.people import access
+from bedside.people.models import Capability
+
+MINUTE_CHOICES = (3, 5, 10)
+HEALTH_DENIED = "Deck health is for the educators who look after decks."
+DECK_MISSING = "There is no such deck, or it is not one of yours to look after."
+
+
+def _int(value: str | None, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(value or default)))
+    except ValueError:
+        return default
+
+
+@login_required
+@require_GET
+def drills_home(request: HttpRequest) -> HttpResponse:
+    """The learner's page: streak, cards due this week, predicted recall per deck, decks to choose."""
+    person, now = request.user, timezone.now()
+    decks = queries.learner_decks(person, now=now)
+    ids = {d.deck.pk for d in decks}
+    context = {
+        "decks": decks,
+        "streak": queries.streak(person, now=now),
+        "week": queries.due_by_day(person, ids, now=now) if ids else [],
+        "due_now": sum(d.due_now for d in decks),
+        "to_choose": queries.decks_to_choose(person)[:30],
+        "looked_after": queries.decks_looked_after(person).exists(),
+        "shift": shift_now(person, now),
+        "minute_choices": MINUTE_CHOICES,
+    }
+    context["week_total"] = sum(n for _, n in context["week"])
+    context["week_max"] = max([n for _, n in context["week"]] + [1])
+    return render(request, "drills/home.html", context)
+
+
+def _review_page(
+    request: HttpRequest,
+    *,
+    minutes: int,
+    left: int | None,
+    answered: int,
+    anyway: bool,
+    deck_id: int | None,
+    status: int = 200,
+) -> HttpResponse:
+    person, now = request.user, timezone.now()
+    queue = build_queue(person, now=now, minutes=minutes, anyway=anyway, deck_id=deck_id)
+    if left is None:
+        left = len(queue.cards)
+    card = queue.cards[0] if queue.cards and left > 0 else None
+    context = {
+        "card": card,
+        "faces": faces(card) if card else None,
+        "minutes": minutes,
+        "left": left,
+        "answered": answered,
+        "anyway": anyway,
+        "deck_id": deck_id or "",
+        "queue": queue,
+        "ratings": Rating.choices,
+        "new": card is not None and not CardState.objects.filter(person=person, card=card).exists(),
+    }
+    return render(request, "drills/review.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest) -> HttpResponse:
+    """One card at a time; each answer is one POST whose answer is the next card (no redirect)."""
+    data = request.POST if request.method == "POST" else request.GET
+    minutes = _int(data.get("minutes"), 3, 1, MAX_MINUTES)
+    anyway = data.get("anyway") == "1"
+    deck_id = _int(data.get("deck"), 0, 0, 2**31) or None
+    answered = _int(data.get("answered"), 0, 0, 10_000)
+    left = _int(data.get("left"), 0, 0, 10_000) if "left" in data else None
+    if request.method == "GET":
+        return _review_page(
+            request, minutes=minutes, left=left, answered=answered, anyway=anyway, deck_id=deck_id
+        )
+    if not data.get("card"):
+        return HttpResponseBadRequest("Which card? The answer came without one.")
+    card = Card.objects.filter(pk=_int(data.get("card"), 0, 0, 2**62)).select_related("deck__item").first()
+    rating = _int(data.get("rating"), 0, 0, 9)
+    if card is None:
+        raise Http404("This card is not in your decks.")
+    status = 200
+    try:
+        answer_record(
+            person=request.user,
+            card=card,
+            rating=rating,
+            duration_ms=_int(data.get("ms"), 0, 0, 3_600_000) or None,
+        )
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+        status = 409 if rating in Rating.values else 400
+    else:
+        answered += 1
+        left = max(0, (left or 1) - 1)
+    return _review_page(
+        request, minutes=minutes, left=left, answered=answered, anyway=anyway, deck_id=deck_id, status=status
+    )
+
+
+@login_required
+@require_POST
+def review_undo(request: HttpRequest) -> HttpResponse:
+    try:
+        log = answer_undo(person=request.user)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+        return redirect("drills-review")
+    messages.info(request, "Undone: that card is back.")
+    minutes = _int(request.POST.get("minutes"), 3, 1, MAX_MINUTES)
+    left = _int(request.POST.get("left"), 0, 0, 10_000) + 1
+    answered = max(0, _int(request.POST.get("answered"), 1, 0, 10_000) - 1)
+    query = f"?minutes={minutes}&left={left}&answered={answered}"
+    if request.POST.get("anyway") == "1":
+        query += "&anyway=1"
+    if request.POST.get("deck"):
+        query += f"&deck={log.deck_id}"
+    return redirect(reverse("drills-review") + query)
+
+
+def _deck(deck_id: int) -> Deck:
+    return get_object_or_404(Deck.objects.select_related("item", "unit"), pk=deck_id, item__active=True)
+
+
+@login_required
+@require_GET
+def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
+    """Any signed-in person may read an active deck's page and choose to study it."""
+    person, now = request.user, timezone.now()
+    deck = _deck(deck_id)
+    mine = deck.pk in deck_ids_of(person)
+    context = {
+        "deck": deck,
+        "mine": mine,
+        "chosen": deck.pk in queries.chosen_deck_ids(person),
+        "required": deck.pk in queries.assigned_deck_ids(person),
+        "cards": deck.cards.filter(active=True, flagged_at__isnull=True).count(),
+        "recall": deck_recall(person, deck, now=now) if mine else None,
+        "can_edit": access.can(person, Capability.TEACH, deck, own=True),
+    }
+    return render(request, "drills/deck.html", context)
+
+
+@login_required
+@require_POST
+def deck_choose_view(request: HttpRequest, deck_id: int) -> HttpResponse:
+    deck = _deck(deck_id)
+    if request.POST.get("leave") == "1":
+        deck_leave(person=request.user, deck=deck)
+        messages.info(request, f"“{deck.title}” is no longer in your drills.")
+    else:
+        deck_choose(person=request.user, deck=deck)
+        messages.success(request, f"“{deck.title}” is in your drills now.")
+    return redirect("drills-deck", deck.pk)
+
+
+def _looked_after(request: HttpRequest, deck_id: int) -> Deck:
+    return access.get_in_scope(
+        request.user,
+        Capability.TEACH,
+        Deck.objects.select_related("item", "unit"),
+        denied=HEALTH_DENIED,
+        missing=DECK_MISSING,
+        own=True,
+        pk=deck_id,
+    )
+
+
+@login_required
+@require_GET
+def decks(request: HttpRequest) -> HttpResponse:
+    """The decks an educator looks after, with their flagged cards counted."""
+    rows = queries.decks_looked_after(request.user)
+    if not rows.exists() and not access.has_any(request.user, Capability.TEACH):
+        access.require(False, HEALTH_DENIED)
+    return render(request, "drills/decks.html", {"decks": rows})
+
+
+@login_required
+@require_GET
+def deck_health(request: HttpRequest, deck_id: int) -> HttpResponse:
+    """Hardest cards, flagged cards, and predicted recall by unit (the units the educator oversees)."""
+    deck = _looked_after(request, deck_id)
+    now = timezone.now()
+    units = None if access.is_admin(request.user) else access.units_in_scope(request.user)
+    context = {
+        "deck": deck,
+        "hardest": queries.hardest_cards(deck),
+        "flagged": queries.flagged_cards(deck),
+        "by_unit": queries.recall_by_unit(deck, now=now, units=units),
+        "cards": deck.cards.filter(active=True).count(),
+    }
+    return render(request, "drills/health.html", context)
+
+
+@login_required
+@require_POST
+def card_flag_action(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The deck's owner keeps a flagged card as it is, or retires it."""
+    card = get_object_or_404(Card.objects.select_related("deck__item"), pk=card_id)
+    deck = _looked_after(request, card.deck_id)
+    if request.POST.get("action") == "retire":
+        card_retire(actor=request.user, card=card)
+        messages.info(request, "Card retired: learners will not see it again.")
+    else:
+        card_keep(actor=request.user, card=card)
+        messages.success(request, "Card kept: learners see it again.")
+    return redirect("drills-deck-health", deck.pk)
