@@ -1,0 +1,86 @@
+"""A nurse clears a 3-minute drill on a phone from Today; an educator reads the deck's health. Real Chromium."""
+
+import pytest
+
+from bedside.assignments.services import rule_apply
+from bedside.drills.models import ReviewLog
+from bedside.people.models import Capability
+from bedside.records.models import Record
+from bedside.testing import factories as f
+from bedside.testing.browser import DESKTOP, PHONE, check_page, sign_in
+from bedside.testing.drills import deck_with_cards
+from bedside.testing.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def icu(make_person, make_rule):
+    unit = f.UnitFactory(name="Medical ICU", code="HG-MICU")
+    nurse = make_person(unit=unit, first_name="Ana", last_name="Lopez", email="ana@example.org")
+    educator = make_person(unit=unit, email="edu@example.org", grants=[(Capability.TEACH, unit)])
+    deck = deck_with_cards(owner=educator, unit=unit, title="ACLS algorithms", cards=3, goal_recall=0.9)
+    rule_apply(rule=make_rule(item=deck.item, units=[unit]))
+    return {"nurse": nurse, "deck": deck}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_nurse_clears_a_three_minute_drill_from_today(icu, live_server, page, viewport):
+    page.set_viewport_size(viewport)
+    sign_in(page, live_server.url, "ana@example.org", PASSWORD)
+    page.wait_for_url("**/today/")
+    drill = page.get_by_role("link", name="3-minute drill")
+    assert drill.is_visible()
+    check_page(page, "drills-today")
+    drill.click()
+    page.wait_for_url("**/drills/review/**")
+    check_page(page, "drills-card")
+    for n in range(3):
+        assert page.get_by_text(f"{3 - n} to go").is_visible()
+        if viewport is PHONE:
+            options = page.locator(".drill-option")
+            if options.count():
+                options.nth(1).click()  # the right answer: marks it and shows the back
+            else:
+                page.get_by_text("Show answer").click()
+            if n == 0:
+                check_page(page, "drills-answer")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Easy").click()
+        else:
+            page.keyboard.press("Space")
+            assert page.get_by_role("button", name="Good").is_visible()
+            with page.expect_navigation():
+                page.keyboard.press("4")
+    assert page.get_by_role("heading", name="Drill done").is_visible()
+    check_page(page, "drills-done")
+    assert ReviewLog.objects.filter(person=icu["nurse"]).count() == 3
+    # Three Easy answers put the whole deck at or above its 90% goal: mastery is in the ledger.
+    assert Record.objects.filter(person=icu["nurse"], item=icu["deck"].item, verb="mastered").exists()
+    page.get_by_role("button", name="Back to Today").click()
+    assert not page.get_by_role("link", name="3-minute drill").count()
+    page.get_by_role("link", name="Drills", exact=True).click()
+    assert page.get_by_text("At goal").first.is_visible()
+    check_page(page, "drills-home")
+
+
+def test_undo_brings_the_last_card_back(icu, live_server, page):
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "ana@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/drills/review/?minutes=3")
+    page.get_by_text("Show answer").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Again").click()
+    assert page.get_by_text("1 done").is_visible()
+    page.get_by_role("button", name="Undo last answer").click()
+    assert page.get_by_text("Undone: that card is back.").is_visible()
+    assert page.get_by_text("3 to go").is_visible()
+
+
+def test_educator_reads_deck_health(icu, live_server, page):
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "edu@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/drills/decks/")
+    page.get_by_role("link", name="ACLS algorithms").click()
+    assert page.get_by_role("heading", name="Hardest cards").is_visible()
+    check_page(page, "drills-health")
