@@ -8,8 +8,9 @@ class DrillsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import reverse
 
+        from bedside.core.periodic import daily_at, register_periodic
         from bedside.core.today import Section, register_section
-        from bedside.drills import citations, scopes
+        from bedside.drills import citations, scopes, tasks
         from bedside.drills.recall import deck_status
         from bedside.drills.today import drill_cards
         from bedside.records.kinds import ItemKind, register_kind
@@ -35,3 +36,5 @@ class DrillsConfig(AppConfig):
                 cards=drill_cards,
             )
         )
+        # Fit each learner's FSRS parameters from their reviews while wards are quiet.
+        register_periodic("drills.fit_parameters", tasks.fit_parameters, when=daily_at(2, 30))
