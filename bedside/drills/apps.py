@@ -27,6 +27,15 @@ class DrillsConfig(AppConfig):
                 status=deck_status,
             )
         )
+        register_kind(
+            ItemKind(
+                kind="simulation",
+                label="Simulation drill",
+                open_url=lambda item, person: reverse("sim-drills"),
+                verbs=frozenset({"attended"}),
+                completing_verbs=frozenset({"attended"}),
+            )
+        )
         register_section(
             Section(
                 key="drills",

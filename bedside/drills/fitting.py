@@ -112,12 +112,31 @@ def learners_due_for_fitting(*, since: dt.datetime | None = None) -> list[int]:
     ]
 
 
-def fit_all(*, now: dt.datetime) -> dict:
-    """The nightly job: fit every learner with new reviews since their last fit."""
+CHUNK = 500
+
+
+def fit_learners(*, person_ids: Sequence[int], now: dt.datetime) -> dict:
+    """Fit these learners, one after another (a worker's share of the night)."""
     fitted = kept_defaults = 0
-    for person_id in learners_due_for_fitting():
+    for person_id in person_ids:
         if learner_fit(person_id=person_id, now=now) is None:
             kept_defaults += 1
         else:
             fitted += 1
     return {"fitted": fitted, "defaults": kept_defaults}
+
+
+def fit_all(*, now: dt.datetime, enqueue=None) -> dict:
+    """The nightly job: learners with new reviews since their last fit, in chunks that the workers share
+    (`enqueue(person_ids)` queues a chunk; without it the chunks run here)."""
+    due = learners_due_for_fitting()
+    chunks = [due[i : i + CHUNK] for i in range(0, len(due), CHUNK)]
+    if enqueue is not None:
+        for chunk in chunks:
+            enqueue(chunk)
+        return {"learners": len(due), "chunks": len(chunks)}
+    totals = {"fitted": 0, "defaults": 0}
+    for chunk in chunks:
+        for key, value in fit_learners(person_ids=chunk, now=now).items():
+            totals[key] += value
+    return totals

@@ -217,3 +217,37 @@ class LearnerParameters(models.Model):
 
     def __str__(self) -> str:
         return f"FSRS parameters of {self.person_id}"
+
+
+from bedside.drills.models_sim import (  # noqa: E402  (the simulation half of the app's models)
+    DrillStatus,
+    SafetyThreat,
+    Scenario,
+    ScenarioKind,
+    SimAction,
+    SimDrill,
+    SimParticipant,
+    ThreatCategory,
+    ThreatStatus,
+)
+
+__all__ = [
+    "Card",
+    "CardKind",
+    "CardState",
+    "ChosenDeck",
+    "Deck",
+    "DrillStatus",
+    "LearnerParameters",
+    "MemoryState",
+    "Rating",
+    "ReviewLog",
+    "SafetyThreat",
+    "Scenario",
+    "ScenarioKind",
+    "SimAction",
+    "SimDrill",
+    "SimParticipant",
+    "ThreatCategory",
+    "ThreatStatus",
+]

@@ -29,8 +29,23 @@ def deck_targets(deck, on: dt.date) -> Targets:
     )
 
 
+def on_units_inside(scope: Scope, on: dt.date) -> Q:
+    return unit_q(scope, prefix="unit__")
+
+
+def unit_of_targets(obj, on: dt.date) -> Targets:
+    return Targets(
+        sites=frozenset({obj.unit.site_id}),
+        departments=frozenset({obj.unit.department_id}),
+        units=frozenset({obj.unit_id}),
+    )
+
+
 def register() -> None:
-    from bedside.drills.models import Card, Deck
+    from bedside.drills.models import Card, Deck, SafetyThreat, SimDrill
 
     register_scope(Deck, inside=decks_inside, owner="item__owner", targets=deck_targets)
     register_scope(Card, via="deck")
+    # A simulation drill belongs to its unit; its facilitator reaches it too.
+    register_scope(SimDrill, inside=on_units_inside, owner="facilitator", targets=unit_of_targets)
+    register_scope(SafetyThreat, inside=on_units_inside, owner="owner", targets=unit_of_targets)

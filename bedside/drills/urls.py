@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.drills import views
+from bedside.drills import views, views_sim
 
 urlpatterns = [
     path("", views.drills_home, name="drills-home"),
@@ -11,4 +11,12 @@ urlpatterns = [
     path("decks/<int:deck_id>/choose/", views.deck_choose_view, name="drills-deck-choose"),
     path("decks/<int:deck_id>/health/", views.deck_health, name="drills-deck-health"),
     path("cards/<int:card_id>/flag/", views.card_flag_action, name="drills-card-flag"),
+    path("sim/", views_sim.sim_drills, name="sim-drills"),
+    path("sim/plan/", views_sim.sim_plan, name="sim-plan"),
+    path("sim/<int:drill_id>/", views_sim.sim_drill, name="sim-drill"),
+    path("sim/<int:drill_id>/start/", views_sim.sim_start, name="sim-start"),
+    path("sim/<int:drill_id>/action/", views_sim.sim_action, name="sim-action"),
+    path("sim/<int:drill_id>/debrief/", views_sim.sim_debrief, name="sim-debrief"),
+    path("sim/units/<int:unit_id>/", views_sim.sim_unit, name="sim-unit"),
+    path("sim/threats/<int:threat_id>/", views_sim.sim_threat, name="sim-threat"),
 ]

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from bedside.testing.authz_table import SIGNED_IN, TEACHERS, URLS, WORLD_BUILDERS, Access
+from django.utils import timezone
+
+from bedside.testing.authz_table import (
+    OVERSEERS,
+    PERSON_OVERSEERS,
+    SIGNED_IN,
+    TEACHERS,
+    URLS,
+    WORLD_BUILDERS,
+    Access,
+)
 
 URLS.update(
     {
@@ -17,6 +27,16 @@ URLS.update(
         "drills-decks": Access(get=TEACHERS),
         "drills-deck-health": Access(get=TEACHERS, obj="deck"),
         "drills-card-flag": Access(post=TEACHERS, obj="card"),
+        # Simulation drills: educators of the unit run them (and the facilitator); overseers read
+        # the list, a unit's readiness and its threats.
+        "sim-drills": Access(get=PERSON_OVERSEERS),
+        "sim-plan": Access(get=TEACHERS, post=TEACHERS),
+        "sim-drill": Access(get=TEACHERS, obj="simdrill"),
+        "sim-start": Access(post=TEACHERS, obj="simdrill"),
+        "sim-action": Access(post=TEACHERS, obj="simdrill"),
+        "sim-debrief": Access(get=TEACHERS, post=TEACHERS, obj="simdrill"),
+        "sim-unit": Access(get=OVERSEERS, obj="unit"),
+        "sim-threat": Access(post=OVERSEERS, obj="threat"),
     }
 )
 
@@ -26,7 +46,36 @@ def drills_objects(*, unit_in, unit_out) -> dict:
 
     deck_in = deck_with_cards(unit=unit_in, title="Deck on the unit", cards=1)
     deck_out = deck_with_cards(unit=unit_out, title="Deck elsewhere", cards=1)
+    from bedside.drills.models import SafetyThreat, ScenarioKind, SimDrill
+    from bedside.drills.sim_services import scenario_create
+    from bedside.testing import factories as f
+
+    scenario = scenario_create(
+        actor=None,
+        title="Mock code",
+        kind=ScenarioKind.MOCK_CODE,
+        key_actions=[{"key": "first_shock", "label": "First shock", "target_seconds": 120}],
+    )
+    facilitator = f.PersonFactory()
+    drills = [
+        SimDrill.objects.create(
+            scenario=scenario, unit=unit, planned_at=timezone.now(), facilitator=facilitator
+        )
+        for unit in (unit_in, unit_out)
+    ]
+    threats = [
+        SafetyThreat.objects.create(
+            unit=unit,
+            category="equipment",
+            description="Defibrillator pads expired",
+            owner=facilitator,
+            due_on=timezone.localdate(),
+        )
+        for unit in (unit_in, unit_out)
+    ]
     return {
+        "simdrill": (drills[0].pk, drills[1].pk),
+        "threat": (threats[0].pk, threats[1].pk),
         "deck": (deck_in.pk, deck_out.pk),
         "card": (deck_in.cards.get().pk, deck_out.cards.get().pk),
     }

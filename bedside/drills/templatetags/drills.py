@@ -9,3 +9,12 @@ def percent(value) -> str:
     if value is None or value == "":
         return "–"
     return f"{float(value):.0%}"
+
+
+@register.filter
+def mmss(seconds) -> str:
+    """95 -> '1:35'."""
+    if seconds is None or seconds == "":
+        return "–"
+    seconds = int(round(float(seconds)))
+    return f"{seconds // 60}:{seconds % 60:02d}"

@@ -1,0 +1,179 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from bedside.drills.models import DrillStatus, ScenarioKind, ThreatStatus
+from bedside.drills.sim_queries import readiness, timeline
+from bedside.drills.sim_services import (
+    action_record,
+    drill_finish,
+    drill_plan,
+    drill_start,
+    scenario_create,
+    threat_log,
+    threat_update,
+)
+from bedside.people.models import Capability
+from bedside.records.models import Record
+from bedside.testing import factories as f
+
+MOCK_CODE = [
+    {"key": "recognised", "label": "Arrest recognised", "target_seconds": None},
+    {"key": "compressions", "label": "Compressions started", "target_seconds": 60},
+    {"key": "first_shock", "label": "First shock", "target_seconds": 120},
+]
+
+
+@pytest.fixture
+def code(make_person, make_unit):
+    icu = make_unit()
+    educator = make_person(unit=icu, grants=[(Capability.TEACH, icu)])
+    now = timezone.now()
+    nurses = [make_person(unit=icu) for _ in range(3)]
+    for nurse in nurses[:2]:
+        f.ShiftFactory(
+            person=nurse, unit=icu, start=now - dt.timedelta(hours=2), end=now + dt.timedelta(hours=10)
+        )
+    scenario = scenario_create(
+        actor=educator,
+        title="Mock code: VF arrest",
+        kind=ScenarioKind.MOCK_CODE,
+        key_actions=MOCK_CODE,
+        debrief_items=["Roles were clear", "Defibrillator was ready"],
+    )
+    return {"icu": icu, "educator": educator, "nurses": nurses, "scenario": scenario, "now": now}
+
+
+def test_participants_come_from_the_shift_roster(code):
+    on_shift, off = code["nurses"][:2], code["nurses"][2]
+    with pytest.raises(ValidationError, match="Not on the unit's roster"):
+        drill_plan(
+            actor=code["educator"],
+            scenario=code["scenario"],
+            unit=code["icu"],
+            planned_at=code["now"],
+            facilitator=code["educator"],
+            participants=[*on_shift, off],
+        )
+    drill = drill_plan(
+        actor=code["educator"],
+        scenario=code["scenario"],
+        unit=code["icu"],
+        planned_at=code["now"],
+        facilitator=code["educator"],
+        participants=on_shift,
+    )
+    assert drill.participants.count() == 2
+
+
+def test_only_the_units_educators_plan_drills(code, make_person, make_unit):
+    stranger = make_person(grants=[(Capability.TEACH, make_unit())])
+    with pytest.raises(PermissionDenied):
+        drill_plan(
+            actor=stranger,
+            scenario=code["scenario"],
+            unit=code["icu"],
+            planned_at=code["now"],
+            facilitator=stranger,
+            participants=[],
+        )
+
+
+def test_a_mock_code_is_timed_debriefed_and_recorded_for_everyone(code):
+    educator, now = code["educator"], code["now"]
+    drill = drill_plan(
+        actor=educator,
+        scenario=code["scenario"],
+        unit=code["icu"],
+        planned_at=now,
+        facilitator=educator,
+        participants=code["nurses"][:2],
+    )
+    with pytest.raises(ValidationError, match="Start the drill"):
+        action_record(actor=educator, drill=drill, key="recognised")
+    drill_start(actor=educator, drill=drill, now=now)
+    action_record(actor=educator, drill=drill, key="recognised", now=now + dt.timedelta(seconds=8))
+    action_record(actor=educator, drill=drill, key="compressions", now=now + dt.timedelta(seconds=45))
+    shock = action_record(actor=educator, drill=drill, key="first_shock", now=now + dt.timedelta(seconds=150))
+    again = action_record(actor=educator, drill=drill, key="first_shock", now=now + dt.timedelta(seconds=190))
+    assert again.pk == shock.pk and shock.elapsed_seconds == 150
+    with pytest.raises(ValidationError):
+        action_record(actor=educator, drill=drill, key="no_such_action")
+    steps = {s.key: s for s in timeline(drill)}
+    assert steps["compressions"].met is True and steps["first_shock"].met is False
+    assert steps["recognised"].met is None
+    records = drill_finish(
+        actor=educator,
+        drill=drill,
+        debrief={"Roles were clear": True, "Invented": True},
+        lessons="Pads late.",
+    )
+    assert len(records) == 3  # two participants and the facilitator
+    assert Record.objects.filter(item=code["scenario"].item, verb="attended").count() == 3
+    drill.refresh_from_db()
+    assert drill.status == DrillStatus.FINISHED and drill.debrief == {"Roles were clear": True}
+    # Saving the debrief again writes no second record.
+    assert drill_finish(actor=educator, drill=drill, debrief={}, lessons="Pads late; fixed.") == []
+    chart = readiness(code["icu"], today=now.date())
+    shock_series = next(s for s in chart["series"] if s["key"] == "first_shock")
+    assert shock_series["values"][-1] == 150 and shock_series["target"] == 120
+
+
+def test_threats_stay_open_on_the_unit_until_closed(code, client):
+    educator = code["educator"]
+    owner = code["nurses"][0]
+    threat = threat_log(
+        actor=educator,
+        unit=code["icu"],
+        category="equipment",
+        description="Suction not set up",
+        owner=owner,
+        due_on=code["now"].date() + dt.timedelta(days=7),
+    )
+    client.force_login(educator)
+    page = client.get(reverse("sim-unit", args=[code["icu"].pk])).content.decode()
+    assert "Suction not set up" in page
+    with pytest.raises(PermissionDenied):
+        threat_update(actor=code["nurses"][1], threat=threat, status=ThreatStatus.CLOSED)
+    threat_update(actor=owner, threat=threat, status=ThreatStatus.CLOSED, remediation="Set up daily check")
+    assert threat.closed_at is not None
+    assert "Suction not set up" not in client.get(reverse("sim-unit", args=[code["icu"].pk])).content.decode()
+
+
+def test_the_facilitator_page_records_one_tap_per_action(code, client):
+    educator, now = code["educator"], code["now"]
+    drill = drill_plan(
+        actor=educator,
+        scenario=code["scenario"],
+        unit=code["icu"],
+        planned_at=now,
+        facilitator=educator,
+        participants=code["nurses"][:2],
+    )
+    client.force_login(educator)
+    assert "Start the drill" in client.get(reverse("sim-drill", args=[drill.pk])).content.decode()
+    client.post(reverse("sim-start", args=[drill.pk]))
+    client.post(reverse("sim-action", args=[drill.pk]), {"key": "compressions"})
+    page = client.get(reverse("sim-drill", args=[drill.pk])).content.decode()
+    assert "in target" in page and "data-started" in page
+    response = client.post(
+        reverse("sim-debrief", args=[drill.pk]), {"check-0": "on", "lessons": "Good roles."}
+    )
+    assert response.status_code == 302
+    assert Record.objects.filter(item=code["scenario"].item).count() == 3
+    client.force_login(code["nurses"][0])
+    assert client.get(reverse("sim-drill", args=[drill.pk])).status_code == 403
+
+
+def test_a_scenario_needs_well_formed_actions(code):
+    with pytest.raises(ValidationError) as exc:
+        scenario_create(
+            actor=None,
+            title="Bad",
+            kind="other",
+            key_actions=[{"key": "Bad Key", "label": ""}, {"key": "x", "label": "X", "target_seconds": -5}],
+        )
+    assert len(exc.value.messages) == 3
