@@ -13,7 +13,6 @@ Writes bench/results/fsrs_optimizers.json. Needs no database.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import os
 import random
