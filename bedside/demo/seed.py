@@ -26,6 +26,7 @@ from bedside.audit.context import origin
 from bedside.audit.services import audit_bulk
 from bedside.demo.bulk import RowWriter
 from bedside.demo.completion import Spread, complete_requirements
+from bedside.demo.drills import seed_drills
 from bedside.demo.history import plan_requirements
 from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.organisation import Organisation, create_organisation, plan_sites
@@ -129,6 +130,9 @@ def seed_hospital(
             write_grants(org, people, first_id)
             finish_logins()
         writer.finish()
+        if not records_target:
+            with step("drills"):
+                report.counts.update(seed_drills(now=now, today=today, rng=rng))
     report.counts.update(writer.counts)
     return report
 

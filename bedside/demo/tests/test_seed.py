@@ -179,3 +179,22 @@ def test_the_demo_educator_sees_and_may_edit_their_sites_rules_and_not_system_wi
     everyone = AssignmentRule.objects.get(name__startswith="Hand hygiene")
     assert everyone.name not in page
     assert "(Harbor General clinical staff)" in " ".join(r.name for r in site_rules)
+
+
+def test_the_demo_has_decks_due_cards_and_a_year_of_mock_codes(seeded, client):
+    from bedside.drills.models import CardState, SafetyThreat, SimDrill
+
+    nurse = Person.objects.get(email=DEMO_LOGINS[0].email)
+    assert CardState.objects.filter(person=nurse, due__lte=NOON).count() >= 4
+    client.force_login(nurse)
+    page = client.get(reverse("drills-home")).content.decode()
+    assert "ACLS algorithms" in page and "Sepsis hour-1 bundle" in page
+    educator = Person.objects.get(email="educator@demo.bedside.test")
+    client.force_login(educator)
+    micu = Unit.objects.get(code="HG-MICU")
+    assert SimDrill.objects.filter(unit=micu, status="finished").count() == 11
+    readiness = client.get(reverse("sim-unit", args=[micu.pk])).content.decode()
+    assert "readiness-data" in readiness and "Defibrillator pads" in readiness
+    assert SafetyThreat.objects.filter(unit=micu).exclude(status="closed").count() == 3
+    deck = LearningItem.objects.get(kind="deck", title="ACLS algorithms").deck
+    assert client.get(reverse("drills-deck-health", args=[deck.pk])).status_code == 200
