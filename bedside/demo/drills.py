@@ -151,9 +151,8 @@ def seed_drills(*, now: dt.datetime, today: dt.date, rng: random.Random) -> dict
     for pid in learners:
         for deck in (acls, sepsis) if pid == nurse.pk else (acls,):
             cards = list(deck.cards.all())
-            states, logs = _history(
-                pid, deck, cards[: rng.randint(len(cards) // 2, len(cards))], rng, now, 45
-            )
+            met = cards[: history_rng.randint(len(cards) // 2, len(cards))]
+            states, logs = _history(pid, deck, met, history_rng, now, 45)
             all_states += states
             all_logs += logs
     CardState.objects.bulk_create(all_states, batch_size=2000)
