@@ -37,3 +37,17 @@ class ThreatForm(AccessibleForm):
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners
+
+
+class AnkiImportForm(AccessibleForm):
+    file = forms.FileField(
+        label="Anki deck (.apkg)", help_text="Basic and Cloze notes, with images and review history"
+    )
+    unit = forms.ModelChoiceField(
+        queryset=None, empty_label=None, help_text="The unit whose educators look after it"
+    )
+    title = forms.CharField(required=False, max_length=200, help_text="Leave empty to keep the deck's name")
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -7,6 +7,7 @@ urlpatterns = [
     path("review/", views.review, name="drills-review"),
     path("review/undo/", views.review_undo, name="drills-undo"),
     path("decks/", views.decks, name="drills-decks"),
+    path("decks/import/", views.anki_import_view, name="drills-anki-import"),
     path("decks/<int:deck_id>/", views.deck, name="drills-deck"),
     path("decks/<int:deck_id>/choose/", views.deck_choose_view, name="drills-deck-choose"),
     path("decks/<int:deck_id>/health/", views.deck_health, name="drills-deck-health"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -238,3 +238,40 @@ def card_flag_action(request: HttpRequest, card_id: int) -> HttpResponse:
         card_keep(actor=request.user, card=card)
         messages.success(request, "Card kept: learners see it again.")
     return redirect("drills-deck-health", deck.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anki_import_view(request: HttpRequest) -> HttpResponse:
+    """An educator imports an Anki deck for a unit they teach; a bad file names its problems, stores nothing."""
+    from bedside.drills.anki import MAX_BYTES, AnkiProblem, anki_import
+    from bedside.drills.forms import AnkiImportForm
+
+    if not access.has_any(request.user, Capability.TEACH):
+        raise PermissionDenied("Importing decks is for educators.")
+    units = access.units_in_scope(request.user, Capability.TEACH)
+    form = AnkiImportForm(request.POST or None, request.FILES or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            form.add_error(
+                "file",
+                f"The file is {upload.size / 1024 / 1024:,.0f} MB; decks up to {MAX_BYTES // 1024 // 1024} MB can be imported.",
+            )
+        else:
+            try:
+                deck = anki_import(
+                    actor=request.user,
+                    data=upload.read(),
+                    unit=form.cleaned_data["unit"],
+                    title=form.cleaned_data["title"],
+                )
+            except AnkiProblem as exc:
+                for message in exc.messages:
+                    form.add_error("file", message)
+            else:
+                messages.success(
+                    request, f"Imported “{deck.title}”: {deck.cards.count()} cards, with your review history."
+                )
+                return redirect("drills-deck-health", deck.pk)
+    return render(request, "drills/anki_import.html", {"form": form})

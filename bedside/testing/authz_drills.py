@@ -25,6 +25,7 @@ URLS.update(
         "drills-deck-choose": Access(post=SIGNED_IN, obj="deck", unscoped=True),
         # Looking after decks: educators of the deck's unit (and its owner).
         "drills-decks": Access(get=TEACHERS),
+        "drills-anki-import": Access(get=TEACHERS, post=TEACHERS),
         "drills-deck-health": Access(get=TEACHERS, obj="deck"),
         "drills-card-flag": Access(post=TEACHERS, obj="card"),
         # Simulation drills: educators of the unit run them (and the facilitator); overseers read
@@ -37,6 +38,12 @@ URLS.update(
         "sim-debrief": Access(get=TEACHERS, post=TEACHERS, obj="simdrill"),
         "sim-unit": Access(get=OVERSEERS, obj="unit"),
         "sim-threat": Access(post=OVERSEERS, obj="threat"),
+        # API: the learner's own queue, answers and decks; a facilitator's taps.
+        "api:drills-queue": Access(get=SIGNED_IN),
+        "api:drills-answer": Access(post=SIGNED_IN),
+        "api:drills-answer-undo": Access(post=SIGNED_IN),
+        "api:drills-decks-list": Access(get=SIGNED_IN),
+        "api:sim-actions-create": Access(post=TEACHERS, obj="simdrill"),
     }
 )
 
