@@ -5,11 +5,13 @@ with the reason; a card outside the caller's decks is a 404."""
 import datetime as dt
 from typing import Annotated, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
+from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID
+from bedside.core.api_params import MAX_ID, Page
 from bedside.drills import queries
 from bedside.drills.faces import faces
 from bedside.drills.models import Card, SimDrill
@@ -101,12 +103,15 @@ class AnswerOut(Schema):
     summary="Answer a card",
 )
 def drills_answer(request: HttpRequest, body: AnswerIn):
-    """Record one answer of yours. 404 for a card not in your decks; 400 with the reason when it is
-    not due (answered already), flagged, or past today's new cards."""
+    """Record one answer of yours. 400 with the reason when the card is not in your decks, not due
+    (answered already), flagged, or past today's new cards."""
     card = Card.objects.select_related("deck__item").filter(pk=body.card).first()
-    if card is None:
-        raise Http404("This card is not in your decks.")
-    log = answer_record(person=request.auth, card=card, rating=body.rating, duration_ms=body.duration_ms)
+    try:
+        if card is None:
+            raise Http404
+        log = answer_record(person=request.auth, card=card, rating=body.rating, duration_ms=body.duration_ms)
+    except Http404:
+        raise ValidationError("This card is not in your decks.") from None
     state = card.states.get(person=request.auth)
     return {
         "id": log.pk,
@@ -123,9 +128,14 @@ def drills_answer(request: HttpRequest, body: AnswerIn):
     url_name="drills-answer-undo",
     summary="Undo your last answer",
 )
-def drills_answer_undo(request: HttpRequest):
+def drills_answer_undo(
+    request: HttpRequest,
+    card: Annotated[
+        int | None, Query(None, ge=1, le=MAX_ID, description="Undo only if your last answer was to this card")
+    ] = None,
+):
     """Put back the card you answered last (within the hour); 400 when there is nothing to undo."""
-    log = answer_undo(person=request.auth)
+    log = answer_undo(person=request.auth, card_id=card)
     state = log.card.states.filter(person=request.auth).first()
     return {
         "id": log.pk,
@@ -151,6 +161,7 @@ class DeckOut(Schema):
 
 
 @router.get("/drills/decks", response=list[DeckOut], url_name="drills-decks-list", summary="Your decks")
+@paginate(Page)
 def drills_decks(request: HttpRequest):
     """The decks you study (required and chosen) with your predicted recall against each goal."""
     return [

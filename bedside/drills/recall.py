@@ -17,9 +17,13 @@ def studiable_count(deck: Deck) -> int:
 
 def deck_recall(person: Person, deck: Deck, *, now: dt.datetime, parameters=None) -> float:
     """The mean predicted recall now over the deck's studiable cards (a card never met counts 0)."""
-    states = CardState.objects.filter(
-        person=person, deck=deck, card__active=True, card__flagged_at__isnull=True
-    ).values_list("stability", "last_review")
+    states = list(
+        CardState.objects.filter(
+            person=person, deck=deck, card__active=True, card__flagged_at__isnull=True
+        ).values_list("stability", "last_review")
+    )
+    if not states:
+        return 0.0
     return mean_recall(
         states, cards=studiable_count(deck), now=now, parameters=parameters or parameters_of(person.pk)
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.drills.models import Card, CardKind, CardState, ChosenDeck, Deck, Rating, ReviewLog
-from bedside.drills.queue import deck_ids_of, new_left_today
+from bedside.drills.queue import assigned_deck_ids, new_left_today
 from bedside.drills.recall import deck_recall
 from bedside.drills.scheduling import parameters_of, restore, scheduler, snapshot, to_fsrs
 from bedside.drills.spread import spread_due
@@ -185,8 +185,15 @@ def deck_leave(*, person: Person, deck: Deck) -> None:
         chosen.delete()
 
 
+def _in_decks_of(person: Person, card: Card) -> bool:
+    """Whether the card's deck is one the person studies: chosen (one indexed look-up), else required."""
+    if ChosenDeck.objects.filter(person=person, deck_id=card.deck_id).exists():
+        return True
+    return card.deck_id in assigned_deck_ids(person)
+
+
 def _refuse_unless_due(person: Person, card: Card, state: CardState | None, now: dt.datetime) -> None:
-    if card.deck_id not in deck_ids_of(person) or not card.deck.item.active:
+    if not card.deck.item.active or not _in_decks_of(person, card):
         # Not one of their decks: the same answer as a card that does not exist.
         raise Http404("This card is not in your decks.")
     if not card.studiable:
@@ -246,12 +253,13 @@ def answer_record(
         before=before,
     )
     audit(actor=person, action="drills.answer", target=log, changes={"card": card.pk, "rating": rating})
-    mastery_check(person=person, deck=deck, now=now)
+    if rating != Rating.AGAIN:  # forgetting never brings the deck up to its goal
+        mastery_check(person=person, deck=deck, now=now, parameters=parameters)
     return log
 
 
 @transaction.atomic
-def answer_undo(*, person: Person, now: dt.datetime | None = None) -> ReviewLog:
+def answer_undo(*, person: Person, now: dt.datetime | None = None, card_id: int | None = None) -> ReviewLog:
     """Put back the card the person answered last (within the hour); the log stays, marked undone."""
     now = now or timezone.now()
     log = (
@@ -262,6 +270,8 @@ def answer_undo(*, person: Person, now: dt.datetime | None = None) -> ReviewLog:
     )
     if log is None:
         raise ValidationError("There is no answer to undo.")
+    if card_id is not None and log.card_id != card_id:
+        raise ValidationError("Your last answer was to another card; nothing was undone.")
     state = CardState.objects.select_for_update().get(person=person, card_id=log.card_id)
     if state.last_review != log.reviewed_at:
         raise ValidationError("That card has been answered since; there is nothing to undo.")
@@ -287,9 +297,9 @@ def _mastery_owed(person: Person, deck: Deck) -> bool:
     return not current_records().filter(person=person, item=deck.item, verb=MASTERED).exists()
 
 
-def mastery_check(*, person: Person, deck: Deck, now: dt.datetime) -> Record | None:
+def mastery_check(*, person: Person, deck: Deck, now: dt.datetime, parameters=None) -> Record | None:
     """Write "mastered" to the ledger when the person's predicted recall of the deck reaches its goal."""
-    recall = deck_recall(person, deck, now=now)
+    recall = deck_recall(person, deck, now=now, parameters=parameters)
     if recall < deck.goal_recall or not _mastery_owed(person, deck):
         return None
     # Writing the record is enough: assignments listens to the ledger and closes the requirement.

@@ -27,15 +27,17 @@ def test_the_queue_and_one_request_per_answer(client, make_person, make_deck):
         headers=headers,
     )
     assert again.status_code == 400 and "not due" in again.json()["detail"]
-    undo = client.post("/api/v1/drills/answers/undo", headers=headers)
+    other = client.post(f"/api/v1/drills/answers/undo?card={card + 1000}", headers=headers)
+    assert other.status_code == 400 and "another card" in other.json()["detail"]
+    undo = client.post(f"/api/v1/drills/answers/undo?card={card}", headers=headers)
     assert undo.status_code == 200 and not CardState.objects.exists()
     assert client.post("/api/v1/drills/answers/undo", headers=headers).status_code == 400
     assert ReviewLog.objects.count() == 1  # kept whole, marked undone
-    decks = client.get("/api/v1/drills/decks", headers=headers).json()
+    decks = client.get("/api/v1/drills/decks", headers=headers).json()["items"]
     assert decks[0]["chosen"] and decks[0]["predicted_recall"] == 0
 
 
-def test_an_answer_for_someone_elses_card_is_404(client, make_person, make_deck):
+def test_an_answer_for_someone_elses_card_is_refused(client, make_person, make_deck):
     nurse, other = make_person(), make_person()
     card = make_deck(learners=[other]).cards.first()
     response = client.post(
@@ -44,7 +46,7 @@ def test_an_answer_for_someone_elses_card_is_404(client, make_person, make_deck)
         content_type="application/json",
         headers=bearer(nurse),
     )
-    assert response.status_code == 404
+    assert response.status_code == 400 and "not in your decks" in response.json()["detail"]
     bad = client.post(
         "/api/v1/drills/answers",
         {"card": card.pk, "rating": 9},

@@ -84,3 +84,61 @@ def test_educator_reads_deck_health(icu, live_server, page):
     page.get_by_role("link", name="ACLS algorithms").click()
     assert page.get_by_role("heading", name="Hardest cards").is_visible()
     check_page(page, "drills-health")
+
+
+def test_facilitator_records_a_mock_code_and_the_unit_chart_shows_it(live_server, page, make_person):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from bedside.drills.models import SimAction
+    from bedside.drills.sim_services import drill_plan, scenario_create
+
+    unit = f.UnitFactory(name="Medical ICU", code="HG-MICU")
+    educator = make_person(unit=unit, email="facilitator@example.org", grants=[(Capability.TEACH, unit)])
+    nurses = [make_person(unit=unit) for _ in range(2)]
+    now = timezone.now()
+    for nurse in nurses:
+        f.ShiftFactory(
+            person=nurse, unit=unit, start=now - dt.timedelta(hours=1), end=now + dt.timedelta(hours=11)
+        )
+    scenario = scenario_create(
+        actor=None,
+        title="Mock code: VF arrest",
+        kind="mock_code",
+        key_actions=[
+            {"key": "compressions", "label": "Compressions started", "target_seconds": 60},
+            {"key": "first_shock", "label": "First shock", "target_seconds": 120},
+        ],
+        debrief_items=["Roles were called out"],
+    )
+    drill = drill_plan(
+        actor=educator,
+        scenario=scenario,
+        unit=unit,
+        planned_at=now,
+        facilitator=educator,
+        participants=nurses,
+    )
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "facilitator@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/drills/sim/{drill.pk}/")
+    check_page(page, "sim-planned")
+    page.get_by_role("button", name="Start the drill").click()
+    page.get_by_role("button", name="Compressions started").click()
+    assert page.get_by_text("in target").is_visible()
+    check_page(page, "sim-running")
+    page.get_by_role("button", name="First shock").click()
+    assert SimAction.objects.filter(drill=drill).count() == 2
+    page.get_by_role("button", name="End the drill and debrief").click()
+    page.get_by_label("Roles were called out").check()
+    page.get_by_label("Lessons").fill("Pads were ready; recorder assigned late.")
+    check_page(page, "sim-debrief")
+    page.get_by_role("button", name="End the drill and save the debrief").click()
+    assert page.get_by_text("3 people have the drill on their record").is_visible()
+    page.get_by_role("link", name="Medical ICU readiness").click()
+    page.locator("#readiness-chart").wait_for()
+    assert page.evaluate("Object.keys(window.Chart.instances).length") == 1
+    check_page(page, "sim-unit")
+    page.set_viewport_size(DESKTOP)
+    check_page(page, "sim-unit")
