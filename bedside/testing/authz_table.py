@@ -144,3 +144,7 @@ URLS.update(_admin_read_only_rules())
 # django-axes: lockout records are written by logins only; staff may view and delete (unlock) them.
 for _log in ("accessattempt", "accesslog", "accessfailurelog"):
     URLS[f"admin:axes_{_log}_add"] = Access()
+
+from bedside.testing import authz_rosters_staffing  # noqa: E402  (its rules use the names above)
+
+URLS.update(authz_rosters_staffing.URLS)
