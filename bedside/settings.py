@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "bedside.records",
     "bedside.assignments",
     "bedside.attestations",
+    "bedside.campaigns",
+    "bedside.planner",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

@@ -82,6 +82,7 @@ urlpatterns = [
         name="compliance-unit-export",
     ),
     path("roster/", include("bedside.rosters.urls")),
+    path("campaigns/", include("bedside.campaigns.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, IsoDateTime, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, IsoDate, IsoDateTime, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.api import Denied, PersonRef, UnitRef
 from bedside.people.models import Unit
@@ -114,7 +114,7 @@ class CoverageOut(Schema):
 def minimums_list(
     request: HttpRequest,
     unit: Annotated[int | None, Query(None, ge=1, le=MAX_ID, description="Unit id")] = None,
-    on: Annotated[dt.date | None, Query(None, description="Only rows that hold on this day")] = None,
+    on: Annotated[IsoDate | None, Query(None, description="Only rows that hold on this day")] = None,
 ):
     """Staffing minimum rows of the units you manage, teach or report on, by unit, weekday and start."""
     rows = access.scoped(
@@ -148,7 +148,7 @@ def units_coverage(
     request: HttpRequest,
     unit_id: Annotated[int, Path(..., ge=1, le=MAX_ID)],
     day: Annotated[
-        dt.date | None, Query(None, description="Local day at the unit's site; default today")
+        IsoDate | None, Query(None, description="Local day at the unit's site; default today")
     ] = None,
 ):
     """Scheduled staff against minimum per role and window beginning on the day, with the gaps."""

@@ -24,9 +24,12 @@ def chosen_day(request: HttpRequest, unit: Unit) -> tuple[dt.date, str]:
     if not raw:
         return today, ""
     try:
-        return dt.date.fromisoformat(raw), ""
+        day = dt.date.fromisoformat(raw)
     except ValueError:
         return today, f"“{raw[:20]}” is not a date (YYYY-MM-DD); showing today."
+    if not 1900 <= day.year <= 2999:
+        return today, f"{day} is too far away; showing today."
+    return day, ""
 
 
 @login_required

@@ -148,3 +148,7 @@ for _log in ("accessattempt", "accesslog", "accessfailurelog"):
 from bedside.testing import authz_rosters_staffing  # noqa: E402  (its rules use the names above)
 
 URLS.update(authz_rosters_staffing.URLS)
+
+from bedside.testing import authz_campaigns  # noqa: E402
+
+URLS.update(authz_campaigns.URLS)
