@@ -17,8 +17,8 @@ from django.utils import timezone
 from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
 from bedside.rosters.models import RosterImport
-from bedside.testing import authz_campaigns
 from bedside.testing import factories as f
+from bedside.testing import walk_campaigns
 from bedside.testing.authz_table import ACTORS, ANON, URLS, Access
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def world(make_person, make_attestation, make_rule):
         "rule": (rule.pk, rule_out.pk),
     }
     objects.update(
-        authz_campaigns.world_objects(unit_in=unit_in, unit_out=unit_out, person_in=person_in, item=item)
+        walk_campaigns.world_objects(unit_in=unit_in, unit_out=unit_out, person_in=person_in, item=item)
     )
     return {"actors": actors, "objects": objects}
 
