@@ -83,6 +83,7 @@ urlpatterns = [
     ),
     path("roster/", include("bedside.rosters.urls")),
     path("campaigns/", include("bedside.campaigns.urls")),
+    path("campaigns/", include("bedside.planner.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

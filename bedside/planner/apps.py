@@ -6,3 +6,10 @@ class PlannerConfig(AppConfig):
 
     name = "bedside.planner"
     label = "planner"
+
+    def ready(self) -> None:
+        from bedside.people.access import register_scope
+        from bedside.planner.models import PlanRun
+
+        # A plan belongs to its campaign: whoever reaches the campaign reaches its plans.
+        register_scope(PlanRun, via="campaign")

@@ -133,9 +133,10 @@ def minimums_list(
 @router.get(
     "/staffing/covers", response=list[RoleCoverOut], url_name="covers-list", summary="Which roles cover which"
 )
+@paginate(Page)
 def covers_list(request: HttpRequest):
     """Pairs of job roles: staff in `job_role` count toward the minimum of `covers` (besides their own)."""
-    return list(RoleCover.objects.select_related("job_role", "covers"))
+    return RoleCover.objects.select_related("job_role", "covers").order_by("job_role__code", "covers__code")
 
 
 @router.get(

@@ -86,5 +86,5 @@ def test_the_api_reads_minimums_and_coverage_of_the_callers_units(client, make_p
     assert client.get("/api/v1/staffing/minimums?on=2026-12-08").json()["items"] == []
     coverage = client.get(f"/api/v1/units/{icu.icu.pk}/coverage?day=2026-12-07").json()
     assert coverage["windows"][0]["scheduled"] == 1 and coverage["windows"][0]["gaps"][0]["count"] == 1
-    assert client.get("/api/v1/staffing/covers").json() == [{"job_role": "CN", "covers": "RN"}]
+    assert client.get("/api/v1/staffing/covers").json()["items"] == [{"job_role": "CN", "covers": "RN"}]
     assert client.get(f"/api/v1/units/{icu.med.pk}/coverage").status_code == 404
