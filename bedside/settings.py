@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "bedside.assignments",
     "bedside.attestations",
     "bedside.drills",
+    "bedside.campaigns",
+    "bedside.planner",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

@@ -83,6 +83,8 @@ urlpatterns = [
     ),
     path("roster/", include("bedside.rosters.urls")),
     path("drills/", include("bedside.drills.urls")),
+    path("campaigns/", include("bedside.campaigns.urls")),
+    path("campaigns/", include("bedside.planner.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import BeforeValidator
+from pydantic import AfterValidator, BeforeValidator
 
 # Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
 MAX_ID = 2**63 - 1
@@ -39,6 +39,23 @@ def _iso_only(value: object) -> object:
 
 IsoDateTime = Annotated[dt.datetime, BeforeValidator(_iso_only)]
 """A date-time parameter that accepts ISO 8601 only."""
+
+
+def _iso_date_only(value: object) -> object:
+    # As for date-times, a bare number is not a date; and a day at the calendar's edge has no next day.
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().lstrip("+-").isdigit()):
+        raise ValueError("Give a date in ISO 8601, e.g. 2026-03-10, not a number")
+    return value
+
+
+def _plausible(value: dt.date) -> dt.date:
+    if not 1900 <= value.year <= 2999:
+        raise ValueError("Give a date between the years 1900 and 2999")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only), AfterValidator(_plausible)]
+"""A date parameter that accepts ISO 8601 only, in years 1900 to 2999."""
 
 
 def aware(value: dt.datetime | None, name: str) -> dt.datetime | None:

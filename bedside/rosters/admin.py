@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from bedside.core.admin_base import ReadOnlyAdmin
 from bedside.people.admin_base import AuditedAdmin
-from bedside.rosters.models import RosterImport, Shift, StaffingMinimum
+from bedside.rosters.models import RoleCover, RosterImport, Shift, StaffingMinimum
 
 
 @admin.register(Shift)
@@ -13,8 +13,23 @@ class ShiftAdmin(ReadOnlyAdmin):
 
 @admin.register(StaffingMinimum)
 class StaffingMinimumAdmin(AuditedAdmin):
-    list_display = ["unit", "job_role", "weekday", "start_time", "end_time", "minimum"]
+    list_display = [
+        "unit",
+        "job_role",
+        "weekday",
+        "start_time",
+        "end_time",
+        "minimum",
+        "optimal",
+        "valid_from",
+        "valid_until",
+    ]
     list_filter = ["unit__site"]
+
+
+@admin.register(RoleCover)
+class RoleCoverAdmin(AuditedAdmin):
+    list_display = ["job_role", "covers"]
 
 
 @admin.register(RosterImport)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from bedside.audit.services import audit
 from bedside.people import hooks
 from bedside.people.models import Job, Person
-from bedside.rosters import importing_persons, importing_persons_plan, importing_shifts
+from bedside.rosters import importing_minimums, importing_persons, importing_persons_plan, importing_shifts
 from bedside.rosters.importing_files import FileProblem, RowError, Table, read_table
 from bedside.rosters.models import ImportKind, ImportPhase, ImportStatus, RosterImport, Shift
 
@@ -41,6 +41,7 @@ STATISTICS_AFTER_ROWS = 1000
 COLUMNS = {
     ImportKind.PERSONS: (importing_persons.REQUIRED, importing_persons.OPTIONAL),
     ImportKind.SHIFTS: (importing_shifts.REQUIRED, importing_shifts.OPTIONAL),
+    ImportKind.MINIMUMS: (importing_minimums.REQUIRED, importing_minimums.OPTIONAL),
 }
 COUNT_LABELS = {
     "persons_created": "Persons added",
@@ -53,6 +54,9 @@ COUNT_LABELS = {
     "shifts_updated": "Shifts updated",
     "shifts_unchanged": "Shifts unchanged",
     "shifts_cancelled": "Shifts cancelled (no longer in the schedule)",
+    "minimums_created": "Staffing minimums added",
+    "minimums_updated": "Staffing minimums updated",
+    "minimums_unchanged": "Staffing minimums unchanged",
 }
 
 
@@ -80,6 +84,8 @@ class ImportResult:
 
 def infer_kind(columns: list[str]) -> str | None:
     names = set(columns)
+    if "minimum" in names:
+        return ImportKind.MINIMUMS.value
     if {"start", "end"} & names:
         return ImportKind.SHIFTS.value
     if {"first_name", "last_name", "hire_date"} & names:
@@ -117,9 +123,10 @@ def roster_import(
     rows = table.size
     if kind not in COLUMNS:
         message = (
-            "Cannot tell whether this is a persons or a shifts file from its columns. A persons file "
-            f"needs {', '.join(importing_persons.REQUIRED)}; a shifts file needs "
-            f"{', '.join(importing_shifts.REQUIRED)}."
+            "Cannot tell whether this is a persons, a shifts or a staffing minimums file from its columns. "
+            f"A persons file needs {', '.join(importing_persons.REQUIRED)}; a shifts file needs "
+            f"{', '.join(importing_shifts.REQUIRED)}; a minimums file needs "
+            f"{', '.join(importing_minimums.REQUIRED)}."
         )
         return _failed([RowError(1, message)], dry_run=dry_run, rows=rows)
     required, _ = COLUMNS[kind]
@@ -132,6 +139,8 @@ def roster_import(
     report(ImportPhase.CHECKING, 0, rows)
     if kind == ImportKind.PERSONS:
         result = _import_persons(table, actor=actor, report=report, common=common)
+    elif kind == ImportKind.MINIMUMS:
+        result = _import_minimums(table, actor=actor, report=report, common=common)
     else:
         result = _import_shifts(table, actor=actor, report=report, common=common)
     if result.ok and not dry_run:
@@ -195,6 +204,27 @@ def _import_shifts(table: Table, *, actor: Person | None, report: Progress, comm
     result = ImportResult(ok=True, counts=planned.counts, **common)
     _refresh_statistics(result, (Shift,))
     return result
+
+
+def _import_minimums(table: Table, *, actor: Person | None, report: Progress, common: dict) -> ImportResult:
+    rows = common["rows"]
+    lines, errors = importing_minimums.check_rows(
+        table, progress=_checked(report, rows), today=timezone.localdate()
+    )
+    report(ImportPhase.CHECKING, rows, rows)
+    errors = table.errors + errors
+    if errors:
+        return _failed(errors, **common)
+    if common["dry_run"]:
+        return ImportResult(ok=True, counts=importing_minimums.plan(lines).counts, **common)
+    try:
+        with transaction.atomic():
+            planned = importing_minimums.plan(lines)
+            report(ImportPhase.SAVING, rows, rows)
+            importing_minimums.apply(planned, actor=actor)
+    except IntegrityError as exc:
+        return _conflict(exc, common)
+    return ImportResult(ok=True, counts=planned.counts, **common)
 
 
 def _conflict(exc: Exception, common: dict) -> ImportResult:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bedside.core.forms import AccessibleForm
 from bedside.people import access
-from bedside.rosters import importing_persons, importing_shifts
+from bedside.rosters import importing_minimums, importing_persons, importing_shifts
 from bedside.rosters.importing import COUNT_LABELS, roster_import_queue
 from bedside.rosters.models import ImportKind, ImportStatus, RosterImport
 
@@ -95,6 +95,7 @@ def roster_imports(request: HttpRequest) -> HttpResponse:
             "imports": imports,
             "persons_columns": importing_persons.COLUMN_HELP,
             "shifts_columns": importing_shifts.COLUMN_HELP,
+            "minimums_columns": importing_minimums.COLUMN_HELP,
         },
     )
 

@@ -148,5 +148,13 @@ URLS.update(_admin_read_only_rules())
 for _log in ("accessattempt", "accesslog", "accessfailurelog"):
     URLS[f"admin:axes_{_log}_add"] = Access()
 
-# Each app's own rows (one import line each keeps merges easy).
+from bedside.testing import authz_rosters_staffing  # noqa: E402  (its rules use the names above)
+
+URLS.update(authz_rosters_staffing.URLS)
+
+from bedside.testing import authz_campaigns  # noqa: E402
+
+URLS.update(authz_campaigns.URLS)
+
+# The drills app's rows and walk objects (it adds them to URLS and WORLD_BUILDERS on import).
 from bedside.testing import authz_drills  # noqa: E402, F401

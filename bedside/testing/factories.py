@@ -23,7 +23,7 @@ from bedside.people.models import (
     UnitKind,
 )
 from bedside.records.models import LearningItem
-from bedside.rosters.models import Shift, StaffingMinimum
+from bedside.rosters.models import RoleCover, Shift, StaffingMinimum
 
 PASSWORD = "correct-horse-battery"
 
@@ -194,3 +194,11 @@ class AssignmentRuleFactory(factory.django.DjangoModelFactory):
     audience = factory.SubFactory(AudienceFactory)
     item = factory.SubFactory(LearningItemFactory)
     due_days = 30
+
+
+class RoleCoverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoleCover
+
+    job_role = factory.SubFactory(JobRoleFactory)
+    covers = factory.SubFactory(JobRoleFactory)

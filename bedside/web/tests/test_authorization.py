@@ -18,6 +18,7 @@ from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
 from bedside.rosters.models import RosterImport
 from bedside.testing import factories as f
+from bedside.testing import walk_campaigns
 from bedside.testing.authz_table import ACTORS, ANON, URLS, WORLD_BUILDERS, Access
 
 pytestmark = pytest.mark.django_db
@@ -118,6 +119,9 @@ def world(make_person, make_attestation, make_rule):
     }
     for build in WORLD_BUILDERS:
         objects.update(build(unit_in=unit_in, unit_out=unit_out))
+    objects.update(
+        walk_campaigns.world_objects(unit_in=unit_in, unit_out=unit_out, person_in=person_in, item=item)
+    )
     return {"actors": actors, "objects": objects}
 
 

@@ -1,4 +1,4 @@
-"""`bedside import-roster FILE [--kind persons|shifts] [--dry-run]`: import one roster file.
+"""`bedside import-roster FILE [--kind persons|shifts|minimums] [--dry-run]`: import one roster file.
 
 All or nothing: prints every bad row and exits non-zero when any row is bad;
 prints what changed (or would change, with --dry-run) on success. The columns

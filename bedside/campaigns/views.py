@@ -1,0 +1,202 @@
+"""Campaign pages: the list, a new campaign, its launch with a progress bar, live progress and export."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bedside.campaigns.forms import CampaignForm
+from bedside.campaigns.models import Campaign, LaunchStatus
+from bedside.campaigns.queries import campaign_progress, timeline
+from bedside.campaigns.services import campaign_create, campaign_launch
+from bedside.core.exports import csv_response
+from bedside.people import access
+from bedside.people.models import Capability
+
+# Who follows a campaign: educators who run it, managers of its units, report readers.
+FOLLOW = (Capability.TEACH, Capability.MANAGE, Capability.REPORT)
+DENIED = "Campaigns are for educators, unit managers and report readers."
+MISSING = "You can only see campaigns of your units: this one is not among them, or does not exist."
+POLL_SECONDS = 15
+
+
+def campaign_in_scope(request: HttpRequest, campaign_id: int) -> Campaign:
+    return access.get_in_scope(
+        request.user,
+        FOLLOW,
+        Campaign.objects.select_related("owner", "audience"),
+        own=True,
+        pk=campaign_id,
+        denied=DENIED,
+        missing=MISSING,
+    )
+
+
+def viewer_units(request: HttpRequest):
+    """The units whose members this viewer sees in a campaign's progress (None: all)."""
+    if access.scope_of(request.user, FOLLOW).everything:
+        return None
+    return access.units_in_scope(request.user, FOLLOW)
+
+
+@login_required
+@require_GET
+def campaigns(request: HttpRequest) -> HttpResponse:
+    access.require(access.has_any(request.user, FOLLOW), DENIED)
+    rows = (
+        access.scoped(request.user, FOLLOW, Campaign, own=True)
+        .select_related("owner")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "campaigns/campaigns.html",
+        {"campaigns": rows[:200], "may_create": access.has_any(request.user, Capability.TEACH)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    access.require(access.has_any(request.user, Capability.TEACH), "Only educators can start a campaign.")
+    today = timezone.localdate()
+    units = access.units_in_scope(request.user, Capability.TEACH)
+    form = CampaignForm(request.POST or None, units=units, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            campaign = campaign_create(
+                name=data["name"],
+                reason=data["reason"],
+                priority=data["priority"],
+                items=list(data["items"]),
+                starts_on=data["starts_on"],
+                deadline=data["deadline"],
+                units=data["units"],
+                job_roles=data["job_roles"],
+                named=data["named"],
+                actor=request.user,
+                today=today,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            return redirect("campaign", campaign_id=campaign.pk)
+    return render(request, "campaigns/campaign_new.html", {"form": form})
+
+
+def _launch_context(campaign: Campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "running": campaign.status in (LaunchStatus.QUEUED, LaunchStatus.RUNNING),
+    }
+
+
+def _campaign_page(
+    request: HttpRequest, campaign: Campaign, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    audience = campaign.audience
+    context = {
+        **_launch_context(campaign),
+        "items": [ci.item for ci in campaign.items.select_related("item")],
+        "reach": audience.members().count(),
+        "units": list(audience.units.select_related("site")),
+        "roles": list(audience.job_roles.all()),
+        "named": list(audience.include_persons.all()[:50]),
+        "may_launch": access.can(request.user, Capability.TEACH, campaign, own=True),
+        "error": error,
+    }
+    return render(request, "campaigns/campaign.html", context, status=status)
+
+
+@login_required
+@require_GET
+def campaign(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    return _campaign_page(request, campaign_in_scope(request, campaign_id))
+
+
+@login_required
+@require_POST
+def campaign_launch_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = campaign_in_scope(request, campaign_id)
+    try:
+        campaign_launch(campaign=campaign, actor=request.user)
+    except ValidationError as exc:
+        return _campaign_page(request, campaign, error=exc.messages[0], status=400)
+    return redirect("campaign", campaign_id=campaign.pk)
+
+
+@login_required
+@require_GET
+def campaign_launch_status(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The launch's status block, which the campaign page polls every second while it runs."""
+    campaign = campaign_in_scope(request, campaign_id)
+    return render(request, "campaigns/_launch_status.html", _launch_context(campaign))
+
+
+def _progress_context(request: HttpRequest, campaign: Campaign) -> dict:
+    now = timezone.now()
+    progress = campaign_progress(campaign, units=viewer_units(request))
+    today = timezone.localdate(now)
+    return {
+        "campaign": campaign,
+        "progress": progress,
+        "chart": timeline(progress, today),
+        "days_left": (campaign.deadline - today).days,
+        "now": now,
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@login_required
+@require_GET
+def campaign_progress_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = campaign_in_scope(request, campaign_id)
+    return render(request, "campaigns/progress.html", _progress_context(request, campaign))
+
+
+@login_required
+@require_GET
+def campaign_progress_live(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """The figures, chart data and tables the progress page swaps in without reloading."""
+    campaign = campaign_in_scope(request, campaign_id)
+    return render(request, "campaigns/_progress_live.html", _progress_context(request, campaign))
+
+
+@login_required
+@require_GET
+def campaign_progress_csv(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = campaign_in_scope(request, campaign_id)
+    progress = campaign_progress(campaign, units=viewer_units(request))
+    from bedside.people.models import JobRole, Person, Unit
+
+    persons = Person.objects.in_bulk([p for p, _, _ in progress.members])
+    units = Unit.objects.in_bulk({u for _, u, _ in progress.members if u})
+    roles = JobRole.objects.in_bulk({r for _, _, r in progress.members if r})
+    items = [ci.item for ci in campaign.items.select_related("item")]
+    rows = []
+    for person_id, unit_id, role_id in sorted(
+        progress.members, key=lambda m: (persons[m[0]].last_name, persons[m[0]].first_name, m[0])
+    ):
+        person = persons[person_id]
+        for item in items:
+            done_at = progress.status[person_id][item.pk]
+            rows.append(
+                [
+                    person.employee_id or "",
+                    person.last_name,
+                    person.first_name,
+                    units[unit_id].code if unit_id else "",
+                    roles[role_id].code if role_id else "",
+                    item.title,
+                    "done" if done_at else "open",
+                    timezone.localdate(done_at) if done_at else None,
+                ]
+            )
+    header = ["employee_id", "last_name", "first_name", "unit", "job_role", "item", "status", "completed"]
+    return csv_response(f"campaign-{campaign.ref}", header, rows)

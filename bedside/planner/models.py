@@ -1,0 +1,45 @@
+"""A planning run for a campaign: its options, where it is, and the plan with its proof of quality."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from bedside.campaigns.models import Campaign
+from bedside.people.models import Person
+
+
+class PlanStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Planning"
+    DONE = "done", "Proposed"
+    FAILED = "failed", "Stopped"
+    PUBLISHED = "published", "Published"
+
+
+class PlanRun(models.Model):
+    """One run of the planner: `options` say which slots and instructors it could use; `report` holds the
+    figures (trained, bound, gap, overtime, violations found by the checker); `sessions` the chosen ones."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="plan_runs")
+    requested_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.QUEUED)
+    stage = models.CharField(max_length=80, blank=True)
+    options = models.JSONField(default=dict)
+    report = models.JSONField(default=dict, blank=True)
+    sessions = models.JSONField(default=list, blank=True)
+    effects = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Plan {self.pk} of {self.campaign}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (PlanStatus.DONE, PlanStatus.FAILED, PlanStatus.PUBLISHED)
