@@ -19,18 +19,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bedside.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
 import common  # noqa: E402
+from fsrs.scheduler import DEFAULT_PARAMETERS  # noqa: E402
 from fsrs_optimizers import learner  # noqa: E402
 
-from bedside.drills import fitting  # noqa: E402
-from bedside.drills.scheduling import DEFAULT_PARAMETERS  # noqa: E402
-from bedside.drills.simulate import simulated_reviews  # noqa: E402
+
+def _django() -> None:
+    """Django for the drills modules (no database is used); the bench runner may have set it up already."""
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bedside.settings")
+        import django
+
+        django.setup()
+
 
 LEARNERS = 20
 TARGET_MINUTES = 15
@@ -39,6 +42,10 @@ WORKERS = 2
 
 
 def fit_seconds(reviews_each: int) -> float:
+    _django()
+    from bedside.drills import fitting
+    from bedside.drills.simulate import simulated_reviews
+
     histories = []
     for seed in range(LEARNERS):
         reviews = simulated_reviews(

@@ -23,17 +23,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bedside.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
 import common  # noqa: E402
+from fsrs.scheduler import DEFAULT_PARAMETERS  # noqa: E402
 
-from bedside.drills import fitting  # noqa: E402
-from bedside.drills.scheduling import DEFAULT_PARAMETERS  # noqa: E402
-from bedside.drills.simulate import simulated_reviews  # noqa: E402
+
+def _django() -> None:
+    """Django for the drills modules (no database is used); the bench runner may have set it up already."""
+    from django.apps import apps
+
+    if not apps.ready:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bedside.settings")
+        import django
+
+        django.setup()
+
 
 SEEDS = (1, 2, 3)
 
@@ -65,6 +68,10 @@ def py_fsrs_fit(train) -> list[float]:
 
 
 def main() -> None:
+    _django()
+    from bedside.drills import fitting
+    from bedside.drills.simulate import simulated_reviews
+
     have_torch = importlib.util.find_spec("torch") is not None
     rows = []
     for seed in SEEDS:

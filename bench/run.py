@@ -16,6 +16,10 @@ import time
 
 import common
 import compliance
+import drills_fitting
+import drills_queue
+import drills_workload
+import fsrs_optimizers
 import roster_import
 import rule_apply
 import seed_bench
@@ -27,6 +31,11 @@ BENCHES = {
     "compliance": compliance,
     "rule_apply": rule_apply,
     "roster_import": roster_import,
+    # Drills: no hospital seed needed (drills_queue builds its own database).
+    "drills_workload": drills_workload,
+    "drills_fitting": drills_fitting,
+    "fsrs_optimizers": fsrs_optimizers,
+    "drills_queue": drills_queue,
 }
 
 

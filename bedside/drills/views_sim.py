@@ -149,11 +149,12 @@ def sim_debrief(request: HttpRequest, drill_id: int) -> HttpResponse:
     """End the drill and debrief: the checklist, lessons, threats found; the ledger gets every participant."""
     drill = _drill(request, drill_id)
     owners = access.persons_in_scope(request.user, RUNNERS) | Person.objects.filter(pk=request.user.pk)
+    adding = request.method == "POST" and request.POST.get("add_threat") == "1"
     threat_form = ThreatForm(
-        request.POST or None, owners=owners.distinct().order_by("last_name", "first_name")
+        request.POST if adding else None, owners=owners.distinct().order_by("last_name", "first_name")
     )
     if request.method == "POST":
-        if request.POST.get("add_threat") == "1":
+        if adding:
             if threat_form.is_valid():
                 threat_log(actor=request.user, unit=drill.unit, drill=drill, **threat_form.cleaned_data)
                 messages.success(request, "Threat logged; it stays on the unit's list until it is closed.")
