@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "bedside.attestations",
     "bedside.campaigns",
     "bedside.planner",
+    "bedside.learning",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

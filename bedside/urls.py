@@ -84,6 +84,7 @@ urlpatterns = [
     path("roster/", include("bedside.rosters.urls")),
     path("campaigns/", include("bedside.campaigns.urls")),
     path("campaigns/", include("bedside.planner.urls")),
+    path("learn/", include("bedside.learning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -152,3 +152,11 @@ URLS.update(authz_rosters_staffing.URLS)
 from bedside.testing import authz_campaigns  # noqa: E402
 
 URLS.update(authz_campaigns.URLS)
+
+# Each app's own rules, in its own module (keeps merges easy). A module may also give
+# `build_objects(actors=, unit_in=, unit_out=, person_in=, person_out=)`, which the walk calls
+# to add the kinds of object its URLs name.
+from bedside.testing import authz_learning  # noqa: E402
+
+URLS.update(authz_learning.URLS)
+OBJECT_BUILDERS = [authz_learning.build_objects]
