@@ -16,6 +16,7 @@ from bedside.assignments.api import router as assignments_router
 from bedside.attestations.api import router as attestations_router
 from bedside.campaigns.api import router as campaigns_router
 from bedside.core.api_answers import with_error_answers
+from bedside.learning.api import router as learning_router
 from bedside.people.api import router as people_router
 from bedside.people.api_auth import api_auth
 from bedside.records.api import router as records_router
@@ -52,6 +53,7 @@ api.add_router("", assignments_router)
 api.add_router("", records_router)
 api.add_router("", attestations_router)
 api.add_router("", campaigns_router)
+api.add_router("", learning_router)
 
 
 def _messages(exc: ValidationError) -> str:

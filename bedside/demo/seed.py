@@ -27,6 +27,7 @@ from bedside.audit.services import audit_bulk
 from bedside.demo.bulk import RowWriter
 from bedside.demo.completion import Spread, complete_requirements
 from bedside.demo.history import plan_requirements
+from bedside.demo.learning import seed_learning
 from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.organisation import Organisation, create_organisation, plan_sites
 from bedside.demo.people import PersonPlan, plan_people
@@ -129,6 +130,9 @@ def seed_hospital(
             write_grants(org, people, first_id)
             finish_logins()
         writer.finish()
+        if not records_target:
+            with step("courses"):
+                report.counts.update(seed_learning(org, now=now))
     report.counts.update(writer.counts)
     return report
 

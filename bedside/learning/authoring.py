@@ -65,8 +65,10 @@ def course_create(
     department: Department | None = None,
     audience: Audience | None = None,
     credit_hours: Decimal = Decimal("0"),
+    now=None,
 ) -> Course:
     """A new course with an empty draft revision 1; the actor owns it."""
+    now = now or timezone.now()
     if not title.strip():
         raise ValidationError("Give the course a title.")
     if modality not in Modality.values:
@@ -76,7 +78,9 @@ def course_create(
             raise PermissionDenied("Courses are written by educators.")
         if department is not None and not authoring_departments(actor).filter(pk=department.pk).exists():
             raise PermissionDenied("You can file courses only under departments you teach.")
-    item = LearningItem.objects.create(kind=KIND, title=title.strip(), minutes=minutes, owner=actor)
+    item = LearningItem.objects.create(
+        kind=KIND, title=title.strip(), minutes=minutes, owner=actor, created_at=now
+    )
     course = Course.objects.create(
         item=item,
         summary=summary,
@@ -85,8 +89,9 @@ def course_create(
         owner=actor,
         audience=audience,
         credit_hours=credit_hours,
+        created_at=now,
     )
-    CourseRevision.objects.create(course=course, number=1, created_by=actor)
+    CourseRevision.objects.create(course=course, number=1, created_by=actor, created_at=now)
     audit(actor=actor, action="course.create", target=course, changes={"title": title, "modality": modality})
     return course
 

@@ -47,6 +47,7 @@ def session_create(
     virtual_link: str = "",
     instructors=(),
     cancel_cutoff_hours: int = 24,
+    now: dt.datetime | None = None,
 ) -> CourseSession:
     """Schedule a session of a course the actor authors; a room must hold the seats offered."""
     require_author(actor, course)
@@ -69,6 +70,7 @@ def session_create(
         room=room,
         virtual_link=virtual_link,
         cancel_cutoff_hours=cancel_cutoff_hours,
+        created_at=now or timezone.now(),
     )
     session.instructors.set(list(instructors))
     audit(
