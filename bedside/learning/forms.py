@@ -105,7 +105,7 @@ class QuestionForm(AccessibleForm):
     choice_4 = forms.CharField(label="Answer 4 (optional)", max_length=500, required=False)
     right = forms.MultipleChoiceField(
         label="Right answer(s)",
-        choices=[("1", "Answer 1"), ("2", "Answer 2"), ("3", "Answer 3"), ("4", "Answer 4")],
+        choices=[(str(n), f"Answer {n} is right") for n in range(1, 5)],
         widget=forms.CheckboxSelectMultiple,
     )
     explanation = forms.CharField(

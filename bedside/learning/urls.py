@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.learning.views import authoring, calendars, learner, quiz, sessions
+from bedside.learning.views import authoring, calendars, learner, quiz, sessions, validate
 
 urlpatterns = [
     # Learners
@@ -21,6 +21,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/screen/", sessions.screen, name="session-screen"),
     path("sessions/<int:session_id>/screen/code/", sessions.screen_code, name="session-screen-code"),
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session-cancel"),
+    path("skills-checks/", validate.skills, name="skills-checks"),
     # Educators
     path("teach/", authoring.courses, name="teach-courses"),
     path("teach/<int:course_id>/", authoring.course, name="teach-course"),

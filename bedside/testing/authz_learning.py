@@ -34,6 +34,8 @@ URLS: dict[str, Access] = {
     "session-screen": Access(get=TEACHERS, obj="session"),
     "session-screen-code": Access(get=TEACHERS, obj="session"),
     "session-cancel": Access(post=TEACHERS, obj="session"),
+    # Validators sign off skills checks of people they oversee (teach counts too).
+    "skills-checks": Access(get=TEACHERS, post=TEACHERS),
     "teach-courses": Access(get=TEACHERS, post=TEACHERS),
     "teach-course": Access(get=TEACHERS, obj="course"),
     "teach-module-new": Access(get=TEACHERS, post=TEACHERS, obj="course"),

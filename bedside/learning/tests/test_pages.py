@@ -166,3 +166,40 @@ def test_authoring_pages_build_and_publish_a_course(client, educator, unit, make
     outsider = make_person(unit=unit)
     client.force_login(outsider)
     assert client.get(reverse("teach-course", args=[course.pk])).status_code == 403
+
+
+def test_a_validator_signs_off_a_skills_check_from_the_list(client, make_person, educator, unit):
+    from bedside.learning import authoring
+
+    course = authoring.course_create(actor=educator, title="Lines", department=unit.department)
+    authoring.module_add(
+        course=course, actor=educator, kind=ModuleKind.SKILLS, title="Dressing", checklist="Wash"
+    )
+    authoring.revision_publish(course=course, actor=educator)
+    nurse = make_person(unit=unit, first_name="Ana", last_name="Lopez")
+    enrolment = progress.enrol(person=nurse, course=course)
+    client.force_login(nurse)
+    assert client.get(reverse("skills-checks")).status_code == 403
+    client.force_login(educator)
+    assert "Ana Lopez" in client.get(reverse("skills-checks")).content.decode()
+    module = enrolment.revision.modules.get()
+    client.post(reverse("skills-checks"), {"enrolment": enrolment.pk, "module": module.pk})
+    assert Record.objects.filter(person=nurse, verb=Verb.VALIDATED, recorded_by=educator).exists()
+    assert Record.objects.filter(person=nurse, verb=Verb.COMPLETED).exists()
+
+
+def test_an_author_cancels_a_session_from_its_roster(
+    client, make_person, make_course, make_session, educator, unit
+):
+    session = make_session(make_course())
+    nurse = make_person(unit=unit)
+    from bedside.learning import sessions
+
+    sessions.register(person=nurse, session=session)
+    client.force_login(educator)
+    page = client.get(reverse("session-roster", args=[session.pk])).content.decode()
+    assert "Cancel the session and tell 1 person" in page and "Delete it" not in page
+    client.post(reverse("session-cancel", args=[session.pk]), {"action": "delete"})
+    assert Registration.objects.filter(session=session).exists()  # refused: it has a registrant
+    client.post(reverse("session-cancel", args=[session.pk]), {"reason": "Flood"})
+    assert Registration.objects.get(person=nurse).status == RegistrationStatus.CANCELLED

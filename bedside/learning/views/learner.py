@@ -116,6 +116,12 @@ def module(request: HttpRequest, module_id: int) -> HttpResponse:
         "paragraphs": [p for p in module.body.split("\n\n") if p.strip()],
         "checklist": [s for s in module.checklist.splitlines() if s.strip()],
     }
+    if module.resource_version_id:
+        from bedside.records.kinds import is_registered, open_url
+
+        item = module.resource_version.item
+        if is_registered(item.kind):
+            context["resource"] = {"title": item.title, "url": open_url(item, person)}
     if module.kind == ModuleKind.QUIZ:
         context |= {
             "used": attempts_used(enrolment, module),

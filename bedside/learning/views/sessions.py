@@ -7,7 +7,7 @@ import io
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -150,13 +150,21 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("session-roster", session.pk)
     rows = list(queries.roster(session))
     counts = {s: sum(1 for r in rows if r.status == s) for s in RegistrationStatus.values}
-    return render(request, "learning/roster.html", {"session": session, "rows": rows, "counts": counts})
+    from bedside.learning.authoring import require_author
+
+    try:
+        require_author(request.user, session.course)
+        can_author = True
+    except PermissionDenied:
+        can_author = False
+    context = {"session": session, "rows": rows, "counts": counts, "can_author": can_author}
+    return render(request, "learning/roster.html", context)
 
 
 def _qr_svg(url: str) -> str:
     out = io.BytesIO()
     segno.make(url, error="m").save(
-        out, kind="svg", scale=6, border=2, xmldecl=False, svgns=True, title="Check-in code"
+        out, kind="svg", border=2, xmldecl=False, svgns=True, omitsize=True, title="Check-in code"
     )
     return out.getvalue().decode()
 
