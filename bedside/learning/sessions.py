@@ -142,7 +142,7 @@ class Clash:
 def clashes(person: Person, session: CourseSession) -> list[Clash]:
     """The person's scheduled shifts and live session places that overlap the session."""
     found = [
-        Clash("Shift", s.start, s.end)
+        Clash("shift", s.start, s.end)
         for s in Shift.objects.filter(
             person=person, start__lt=session.ends_at, end__gt=session.starts_at
         ).exclude(status=ShiftStatus.CANCELLED)
@@ -159,7 +159,7 @@ def clashes(person: Person, session: CourseSession) -> list[Clash]:
         .select_related("session__course__item")
     )
     found += [
-        Clash(f"Session: {r.session.course.title}", r.session.starts_at, r.session.ends_at) for r in others
+        Clash(f"session “{r.session.course.title}”", r.session.starts_at, r.session.ends_at) for r in others
     ]
     return found
 
@@ -171,7 +171,7 @@ class ClashError(ValidationError):
         self.clashes = found
         super().__init__(
             [
-                f"This session overlaps your {c.what.lower() if c.what == 'Shift' else c.what}"
+                f"This session overlaps your {c.what}"
                 f" ({timezone.localtime(c.starts_at):%a %d %b %H:%M}–{timezone.localtime(c.ends_at):%H:%M})."
                 for c in found
             ]

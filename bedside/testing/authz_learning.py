@@ -48,8 +48,9 @@ URLS: dict[str, Access] = {
     "api:learning-courses-list": Access(get=SIGNED_IN),
     "api:learning-courses-detail": Access(get=SIGNED_IN, obj="course", unscoped=True),
     "api:learning-sessions-list": Access(get=SIGNED_IN, obj="course", unscoped=True),
-    "api:learning-register": Access(post=SIGNED_IN, obj="session", unscoped=True),
-    "api:learning-cancel": Access(post=SIGNED_IN, obj="session", unscoped=True),
+    # Sessions in which every actor already holds a place (the walk cancels the "session" ones).
+    "api:learning-register": Access(post=SIGNED_IN, obj="booked_session", unscoped=True),
+    "api:learning-cancel": Access(post=SIGNED_IN, obj="booked_session", unscoped=True),
 }
 _ = ADMINS
 
@@ -80,6 +81,16 @@ def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[s
 
     c_in, s_in = course(unit_in, "Inside course")
     c_out, s_out = course(unit_out, "Outside course")
+    booked = []
+    for n, c in enumerate((c_in, c_out)):
+        start = timezone.now() + dt.timedelta(days=9 + n)
+        room = Room.objects.create(site=c.department.site, name=f"Booked {c.pk}", capacity=12)
+        s = sessions.session_create(
+            actor=None, course=c, starts_at=start, ends_at=start + dt.timedelta(hours=1), seats=12, room=room
+        )
+        for actor in actors.values():
+            sessions.register(person=actor, session=s)
+        booked.append(s.pk)
     for actor in actors.values():
         progress.enrol(person=actor, course=c_in)
         progress.enrol(person=actor, course=c_out)
@@ -97,4 +108,5 @@ def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[s
         ),
         "attempt": (a_in.pk, a_out.pk),
         "session": (s_in.pk, s_out.pk),
+        "booked_session": tuple(booked),
     }

@@ -72,7 +72,7 @@ def test_a_clash_with_another_session(make_person, make_course, make_session, un
     )
     nurse = make_person(unit=unit)
     sessions.register(person=nurse, session=first)
-    with pytest.raises(sessions.ClashError, match="Session: A"):
+    with pytest.raises(sessions.ClashError, match="session “A”"):
         sessions.register(person=nurse, session=second)
 
 
