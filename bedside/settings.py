@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "bedside.drills",
     "bedside.campaigns",
     "bedside.planner",
+    "bedside.learning",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

@@ -85,6 +85,7 @@ urlpatterns = [
     path("drills/", include("bedside.drills.urls")),
     path("campaigns/", include("bedside.campaigns.urls")),
     path("campaigns/", include("bedside.planner.urls")),
+    path("learn/", include("bedside.learning.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -28,6 +28,7 @@ from bedside.demo.bulk import RowWriter
 from bedside.demo.completion import Spread, complete_requirements
 from bedside.demo.drills import seed_drills
 from bedside.demo.history import plan_requirements
+from bedside.demo.learning import seed_learning
 from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.organisation import Organisation, create_organisation, plan_sites
 from bedside.demo.people import PersonPlan, plan_people
@@ -133,6 +134,8 @@ def seed_hospital(
         if not records_target:
             with step("drills"):
                 report.counts.update(seed_drills(now=now, today=today, rng=rng))
+            with step("courses"):
+                report.counts.update(seed_learning(org, now=now))
     report.counts.update(writer.counts)
     return report
 

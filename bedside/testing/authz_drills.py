@@ -4,51 +4,41 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from bedside.testing.authz_table import (
-    OVERSEERS,
-    PERSON_OVERSEERS,
-    SIGNED_IN,
-    TEACHERS,
-    URLS,
-    WORLD_BUILDERS,
-    Access,
-)
+from bedside.testing.authz_table import OVERSEERS, PERSON_OVERSEERS, SIGNED_IN, TEACHERS, Access
 
-URLS.update(
-    {
-        # The learner's own pages: every signed-in person studies their own decks.
-        "drills-home": Access(get=SIGNED_IN),
-        "drills-review": Access(get=SIGNED_IN, post=SIGNED_IN),
-        "drills-undo": Access(post=SIGNED_IN),
-        # Any active deck may be read and chosen, like an attestation.
-        "drills-deck": Access(get=SIGNED_IN, obj="deck", unscoped=True),
-        "drills-deck-choose": Access(post=SIGNED_IN, obj="deck", unscoped=True),
-        # Looking after decks: educators of the deck's unit (and its owner).
-        "drills-decks": Access(get=TEACHERS),
-        "drills-anki-import": Access(get=TEACHERS, post=TEACHERS),
-        "drills-deck-health": Access(get=TEACHERS, obj="deck"),
-        "drills-card-flag": Access(post=TEACHERS, obj="card"),
-        # Simulation drills: educators of the unit run them (and the facilitator); overseers read
-        # the list, a unit's readiness and its threats.
-        "sim-drills": Access(get=PERSON_OVERSEERS),
-        "sim-plan": Access(get=TEACHERS, post=TEACHERS),
-        "sim-drill": Access(get=TEACHERS, obj="simdrill"),
-        "sim-start": Access(post=TEACHERS, obj="simdrill"),
-        "sim-action": Access(post=TEACHERS, obj="simdrill"),
-        "sim-debrief": Access(get=TEACHERS, post=TEACHERS, obj="simdrill"),
-        "sim-unit": Access(get=OVERSEERS, obj="unit"),
-        "sim-threat": Access(post=OVERSEERS, obj="threat"),
-        # API: the learner's own queue, answers and decks; a facilitator's taps.
-        "api:drills-queue": Access(get=SIGNED_IN),
-        "api:drills-answer": Access(post=SIGNED_IN),
-        "api:drills-answer-undo": Access(post=SIGNED_IN),
-        "api:drills-decks-list": Access(get=SIGNED_IN),
-        "api:sim-actions-create": Access(post=TEACHERS, obj="simdrill"),
-    }
-)
+URLS = {
+    # The learner's own pages: every signed-in person studies their own decks.
+    "drills-home": Access(get=SIGNED_IN),
+    "drills-review": Access(get=SIGNED_IN, post=SIGNED_IN),
+    "drills-undo": Access(post=SIGNED_IN),
+    # Any active deck may be read and chosen, like an attestation.
+    "drills-deck": Access(get=SIGNED_IN, obj="deck", unscoped=True),
+    "drills-deck-choose": Access(post=SIGNED_IN, obj="deck", unscoped=True),
+    # Looking after decks: educators of the deck's unit (and its owner).
+    "drills-decks": Access(get=TEACHERS),
+    "drills-anki-import": Access(get=TEACHERS, post=TEACHERS),
+    "drills-deck-health": Access(get=TEACHERS, obj="deck"),
+    "drills-card-flag": Access(post=TEACHERS, obj="card"),
+    # Simulation drills: educators of the unit run them (and the facilitator); overseers read
+    # the list, a unit's readiness and its threats.
+    "sim-drills": Access(get=PERSON_OVERSEERS),
+    "sim-plan": Access(get=TEACHERS, post=TEACHERS),
+    "sim-drill": Access(get=TEACHERS, obj="simdrill"),
+    "sim-start": Access(post=TEACHERS, obj="simdrill"),
+    "sim-action": Access(post=TEACHERS, obj="simdrill"),
+    "sim-debrief": Access(get=TEACHERS, post=TEACHERS, obj="simdrill"),
+    "sim-unit": Access(get=OVERSEERS, obj="unit"),
+    "sim-threat": Access(post=OVERSEERS, obj="threat"),
+    # API: the learner's own queue, answers and decks; a facilitator's taps.
+    "api:drills-queue": Access(get=SIGNED_IN),
+    "api:drills-answer": Access(post=SIGNED_IN),
+    "api:drills-answer-undo": Access(post=SIGNED_IN),
+    "api:drills-decks-list": Access(get=SIGNED_IN),
+    "api:sim-actions-create": Access(post=TEACHERS, obj="simdrill"),
+}
 
 
-def drills_objects(*, unit_in, unit_out) -> dict:
+def build_objects(*, unit_in, unit_out, **_) -> dict:
     from bedside.testing.drills import deck_with_cards
 
     deck_in = deck_with_cards(unit=unit_in, title="Deck on the unit", cards=1)
@@ -86,6 +76,3 @@ def drills_objects(*, unit_in, unit_out) -> dict:
         "deck": (deck_in.pk, deck_out.pk),
         "card": (deck_in.cards.get().pk, deck_out.cards.get().pk),
     }
-
-
-WORLD_BUILDERS.append(drills_objects)

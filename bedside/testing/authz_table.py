@@ -55,9 +55,6 @@ class Access:
     signs_out: bool = False
 
 
-# Apps add objects for the walk: builder(unit_in=, unit_out=) -> {"kind": (inside_id, outside_id)}.
-WORLD_BUILDERS: list = []
-
 URLS: dict[str, Access] = {
     "home": Access(get=SIGNED_IN),
     "health": Access(get=EVERYONE),
@@ -155,6 +152,15 @@ URLS.update(authz_rosters_staffing.URLS)
 from bedside.testing import authz_campaigns  # noqa: E402
 
 URLS.update(authz_campaigns.URLS)
+# Each app's own rules, in its own module (keeps merges easy). A module may also give
+# `build_objects(actors=, unit_in=, unit_out=, person_in=, person_out=)`, which the walk calls
+# to add the kinds of object its URLs name.
+from bedside.testing import authz_learning  # noqa: E402
 
-# The drills app's rows and walk objects (it adds them to URLS and WORLD_BUILDERS on import).
-from bedside.testing import authz_drills  # noqa: E402, F401
+URLS.update(authz_learning.URLS)
+OBJECT_BUILDERS = [authz_learning.build_objects]
+
+from bedside.testing import authz_drills  # noqa: E402
+
+URLS.update(authz_drills.URLS)
+OBJECT_BUILDERS.append(authz_drills.build_objects)

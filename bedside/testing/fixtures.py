@@ -71,9 +71,10 @@ def make_rule(db):
 @pytest.fixture
 def make_kind():
     """Register a learning-item kind for one test: `make_kind("course", verbs={"completed"})`."""
-    from bedside.records.kinds import ItemKind, register_kind, unregister_kind
+    from bedside.records.kinds import ItemKind, get_kind, is_registered, register_kind, unregister_kind
 
     made: list[str] = []
+    replaced = {}  # a kind an installed app registers (e.g. "course") comes back after the test
 
     def make(kind: str, *, verbs, completing=None, label: str = "", **kwargs) -> ItemKind:
         registered = ItemKind(
@@ -84,6 +85,8 @@ def make_kind():
             completing_verbs=frozenset(completing or verbs),
             **kwargs,
         )
+        if is_registered(kind) and kind not in made:
+            replaced[kind] = get_kind(kind)
         register_kind(registered)
         made.append(kind)
         return registered
@@ -91,6 +94,8 @@ def make_kind():
     yield make
     for kind in made:
         unregister_kind(kind)
+    for original in replaced.values():
+        register_kind(original)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from bedside.people.models import Capability
 from bedside.rosters.models import RosterImport
 from bedside.testing import factories as f
 from bedside.testing import walk_campaigns
-from bedside.testing.authz_table import ACTORS, ANON, URLS, WORLD_BUILDERS, Access
+from bedside.testing.authz_table import ACTORS, ANON, OBJECT_BUILDERS, URLS, Access
 
 pytestmark = pytest.mark.django_db
 
@@ -117,11 +117,15 @@ def world(make_person, make_attestation, make_rule):
         "shift": (shift_in.pk, shift_out.pk),
         "rule": (rule.pk, rule_out.pk),
     }
-    for build in WORLD_BUILDERS:
-        objects.update(build(unit_in=unit_in, unit_out=unit_out))
     objects.update(
         walk_campaigns.world_objects(unit_in=unit_in, unit_out=unit_out, person_in=person_in, item=item)
     )
+    for build in OBJECT_BUILDERS:
+        objects.update(
+            build(
+                actors=actors, unit_in=unit_in, unit_out=unit_out, person_in=person_in, person_out=person_out
+            )
+        )
     return {"actors": actors, "objects": objects}
 
 

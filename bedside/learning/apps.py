@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class LearningConfig(AppConfig):
+    name = "bedside.learning"
+    label = "learning"
+    verbose_name = "Learning: courses and sessions"
+
+    def ready(self) -> None:
+        from bedside.core.today import register_section
+        from bedside.learning import scopes
+        from bedside.learning.kinds import COURSE_KIND
+        from bedside.learning.today import SESSIONS_SECTION
+        from bedside.records.kinds import register_kind
+
+        register_kind(COURSE_KIND)
+        scopes.register()
+        register_section(SESSIONS_SECTION)
