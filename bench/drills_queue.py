@@ -71,8 +71,8 @@ def seed() -> dict:
                 f"""INSERT INTO drills_cardstate (person_id, card_id, deck_id, state, step, stability, difficulty, due,
                        last_review, reps, lapses, introduced_at)
                     SELECT cd.person_id, c.id, c.deck_id, 2, NULL, s.stab, 5.0,
-                           now() + ((random() * 62 - 2) || ' days')::interval,
-                           now() - (s.stab * 0.9 || ' days')::interval, {LOGS_PER_STATE}, 0, now() - interval '200 days'
+                           now() + (random() * 62 - 2) * interval '1 day',
+                           now() - s.stab * 0.9 * interval '1 day', {LOGS_PER_STATE}, 0, now() - interval '200 days'
                     FROM drills_chosendeck cd
                     JOIN drills_card c ON c.deck_id = cd.deck_id AND c.position <= {MET_PER_DECK}
                     CROSS JOIN LATERAL (SELECT 1 + random() * 60 AS stab) s"""
@@ -80,7 +80,7 @@ def seed() -> dict:
             c.execute(
                 f"""INSERT INTO drills_reviewlog (person_id, card_id, deck_id, rating, reviewed_at, duration_ms, state,
                        elapsed_days, before, source)
-                    SELECT s.person_id, s.card_id, s.deck_id, 3, s.last_review - (g * s.stability || ' days')::interval,
+                    SELECT s.person_id, s.card_id, s.deck_id, 3, s.last_review - g * s.stability * interval '1 day',
                            8000, 2, s.stability, '{{}}', 'bedside'
                     FROM drills_cardstate s CROSS JOIN generate_series(0, {LOGS_PER_STATE - 1}) g"""
             )

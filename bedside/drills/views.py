@@ -275,3 +275,49 @@ def anki_import_view(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("drills-deck-health", deck.pk)
     return render(request, "drills/anki_import.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def deck_new(request: HttpRequest) -> HttpResponse:
+    """An educator makes a deck for a unit they teach."""
+    from bedside.drills.forms import DeckForm
+    from bedside.drills.services import deck_create
+
+    if not access.has_any(request.user, Capability.TEACH):
+        raise PermissionDenied("Making decks is for educators.")
+    form = DeckForm(request.POST or None, units=access.units_in_scope(request.user, Capability.TEACH))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            deck = deck_create(
+                actor=request.user, title=data["title"], unit=data["unit"], description=data["description"],
+                goal_recall=data["goal_recall"] / 100, new_per_day=data["new_per_day"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Deck made. Add its cards.")
+            return redirect("drills-card-new", deck.pk)
+    return render(request, "drills/deck_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_new(request: HttpRequest, deck_id: int) -> HttpResponse:
+    """Add a card (basic, cloze or single best answer, with an image) to a deck one looks after."""
+    from bedside.drills.forms import CardForm
+    from bedside.drills.services import card_create
+
+    deck = _looked_after(request, deck_id)
+    form = CardForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            card_create(actor=request.user, deck=deck, **form.service_arguments())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, "Card added. Add another, or go back to the deck.")
+            return redirect("drills-card-new", deck.pk)
+    cards = deck.cards.filter(active=True).order_by("-position")[:10]
+    return render(request, "drills/card_new.html", {"form": form, "deck": deck, "cards": cards})

@@ -124,3 +124,44 @@ def test_deck_health_is_for_the_units_educators(client, make_person, make_unit, 
     assert client.get(reverse("drills-deck-health", args=[other.pk])).status_code == 404
     client.force_login(nurse)
     assert client.get(reverse("drills-deck-health", args=[deck.pk])).status_code == 403
+
+
+def test_an_educator_makes_a_deck_and_adds_cards_of_each_kind(
+    client, make_person, make_unit, tmp_path, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bedside.drills.models import Card, Deck
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    icu = make_unit()
+    educator = make_person(unit=icu, grants=[(Capability.TEACH, icu)])
+    client.force_login(educator)
+    made = client.post(
+        reverse("drills-deck-new"),
+        {"title": "Sepsis", "unit": icu.pk, "goal_recall": 85, "new_per_day": 5, "description": ""},
+    )
+    deck = Deck.objects.get()
+    assert made.status_code == 302 and deck.goal_recall == 0.85 and deck.item.owner == educator
+    url = reverse("drills-card-new", args=[deck.pk])
+    client.post(url, {"kind": "basic", "front": "Lactate above?", "back": "2 mmol/L"})
+    client.post(url, {"kind": "cloze", "front": "Give {{c1::30 mL/kg}} crystalloid"})
+    client.post(
+        url,
+        {
+            "kind": "sba",
+            "front": "MAP 58 after fluids?",
+            "options": "Wait\nNorepinephrine",
+            "correct_option": 2,
+        },
+    )
+    image = SimpleUploadedFile("ecg.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+    client.post(
+        url, {"kind": "basic", "front": "Rhythm?", "back": "VF", "image": image, "image_alt": "ECG strip"}
+    )
+    assert list(Card.objects.values_list("kind", flat=True)) == ["basic", "cloze", "sba", "basic"]
+    assert Card.objects.get(kind="sba").correct_option == 1
+    bad = client.post(url, {"kind": "cloze", "front": "No gap here"})
+    assert "{{c1::hidden words}}" in bad.content.decode() and Card.objects.count() == 4
+    client.force_login(make_person(unit=icu))
+    assert client.get(url).status_code == 403
