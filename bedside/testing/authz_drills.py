@@ -17,6 +17,8 @@ URLS = {
     # Looking after decks: educators of the deck's unit (and its owner).
     "drills-decks": Access(get=TEACHERS),
     "drills-anki-import": Access(get=TEACHERS, post=TEACHERS),
+    "drills-deck-new": Access(get=TEACHERS, post=TEACHERS),
+    "drills-card-new": Access(get=TEACHERS, post=TEACHERS, obj="deck"),
     "drills-deck-health": Access(get=TEACHERS, obj="deck"),
     "drills-card-flag": Access(post=TEACHERS, obj="card"),
     # Simulation drills: educators of the unit run them (and the facilitator); overseers read
