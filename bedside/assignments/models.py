@@ -169,7 +169,11 @@ class Assignment(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_reason = models.CharField(max_length=20, choices=ClosedReason.choices, default="", blank=True)
-    record = models.ForeignKey(Record, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Indexed only where set (see Meta.indexes): most rows are open, and a first import writes hundreds
+    # of thousands of them with no record.
+    record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     current = models.BooleanField(default=True)
 
     class Meta:
@@ -190,6 +194,10 @@ class Assignment(models.Model):
             models.Index(fields=["person", "current", "closed_at"]),
             models.Index(fields=["item", "cycle_kind"]),
             models.Index(fields=["current", "closed_reason", "item"]),
+            # A correction finds the requirements its record closed; the ledger's PROTECT check too.
+            models.Index(
+                fields=["record"], condition=models.Q(record__isnull=False), name="assignment_record_set"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,8 +23,8 @@ from django.db.models.expressions import RawSQL
 
 from bedside.assignments.cycles import CYCLE_COLUMNS, Cycle, add_months
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
-from bedside.audit.services import audit_bulk, audit_select
-from bedside.core.bulkcopy import copy_new_rows, sqlite_insert_rows, temporary_ids
+from bedside.audit.services import audit_bulk, audit_insert_sql, audit_select
+from bedside.core.bulkcopy import copy_new_rows, sqlite_insert_rows
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record
@@ -159,7 +159,10 @@ def insert_requirements(
     supersede: list[tuple[int, Cycle]] = []  # of those, the open ones
     earlier: list[tuple[int, dt.datetime]] = []  # open current rows whose due date moves earlier
     for p in planned:
-        rows = rows_by_person.get(p.person_id, [])
+        rows = rows_by_person.get(p.person_id)
+        if not rows:  # nothing of this item yet (a new hire): the common case at roster scale
+            new.append(p)
+            continue
         same = next((r for r in rows if r.cycle == p.cycle), None)
         current = next((r for r in rows if r.current), None)
         if same is not None:
@@ -198,33 +201,34 @@ def insert_requirements(
     )
     _step_back(step_back, supersede, actor, now)
     rows = []
+    rule_id = rule.pk if rule else None
+    last_cycle, key = None, ()
+    overdue_of: dict[dt.datetime, dt.datetime] = {}
     for p in new:
         prior = done_before.get(p.person_id)
-        rows.append(
-            (p.person_id, item.pk, *p.cycle.columns(), rule.pk if rule else None, source_kind, source_ref, now,
-             p.due_at, p.due_at + grace, expiry(prior) if prior else p.covered_until, now if prior else None,
-             ClosedReason.COMPLETED if prior else ClosedReason.OPEN, prior.pk if prior else None, True)
-        )  # fmt: skip
-    created = _insert_new(rows, item=item, now=now) if rows else []
-    _audit_created(created, {p.person_id: p.cycle for p in new}, item, source_kind, source_ref, actor)
+        if p.cycle is not last_cycle:  # a batch mostly shares one cycle object
+            last_cycle, key = p.cycle, p.cycle.columns()
+        overdue = overdue_of.get(p.due_at)
+        if overdue is None:
+            overdue = overdue_of[p.due_at] = p.due_at + grace
+        if prior is None:
+            rows.append(
+                (p.person_id, item.pk, *key, rule_id, source_kind, source_ref, now, p.due_at, overdue,
+                 p.covered_until, None, ClosedReason.OPEN, None, True)
+            )  # fmt: skip
+        else:
+            rows.append(
+                (p.person_id, item.pk, *key, rule_id, source_kind, source_ref, now, p.due_at, overdue,
+                 expiry(prior), now, ClosedReason.COMPLETED, prior.pk, True)
+            )  # fmt: skip
+    created = _insert_new(rows, item=item, now=now, actor=actor)
+    if connection.vendor != "postgresql":
+        _audit_created(
+            created, {p.person_id: p.cycle for p in new}, item, source_kind, source_ref, actor, now
+        )
     result.created += len(created)
     result.created_ids = [pk for pk, _ in created]
     return result
-
-
-def _insert_new(rows: list[tuple], *, item: LearningItem, now: dt.datetime) -> list[tuple[int, int]]:
-    """Insert rows (ASSIGNMENT_COLUMNS) that break no unique constraint; (pk, person) of those inserted.
-
-    PostgreSQL: COPY into a staging table, then INSERT ... ON CONFLICT DO NOTHING RETURNING.
-    SQLite: one executemany ... ON CONFLICT DO NOTHING; the writer holds the database's write
-    lock until commit, so the new rows are those above the highest id with this item and instant.
-    """
-    if connection.vendor == "postgresql":
-        return sorted(copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id")))
-    before = Assignment.objects.aggregate(top=Max("pk"))["top"] or 0
-    sqlite_insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows, skip_conflicts=True)
-    mine = Assignment.objects.filter(pk__gt=before, item=item, assigned_at=now)
-    return list(mine.values_list("pk", "person_id").order_by("pk"))
 
 
 # The cycle's label (as str(Cycle)) computed by the database, for audit lines written in SQL.
@@ -233,20 +237,57 @@ CYCLE_LABEL_SQL = (
     " WHEN 'window' THEN CAST(t.cycle_year AS TEXT) WHEN 'campaign' THEN 'campaign ' || t.cycle_ref"
     " WHEN 'version' THEN 'version ' || CAST(t.cycle_version_id AS TEXT) ELSE 'once' END"
 )
+AUDIT_CHANGES_SQL = {"person": "t.person_id", "item": "t.item_id", "cycle": CYCLE_LABEL_SQL,
+                     "source": "t.source_kind", "ref": "t.source_ref"}  # fmt: skip
 AUDIT_IN_SQL_FROM = 1000
 
 
+def _insert_new(
+    rows: list[tuple], *, item: LearningItem, now: dt.datetime, actor: Person | None
+) -> list[tuple[int, int]]:
+    """Insert rows (ASSIGNMENT_COLUMNS) that break no unique constraint; (pk, person) of those inserted.
+
+    PostgreSQL: COPY into a staging table, then one INSERT ... ON CONFLICT DO NOTHING that also
+    writes an 'assignment.create' audit line for each row it inserts (a data-modifying WITH).
+    SQLite: one executemany ... ON CONFLICT DO NOTHING; the writer holds the database's write
+    lock until commit, so the new rows are those above the highest id with this item and instant
+    (their audit lines are written after, see `_audit_created`).
+    """
+    if not rows:
+        return []
+    if connection.vendor == "postgresql":
+        audit = audit_insert_sql(
+            actor=actor,
+            action="assignment.create",
+            model=Assignment,
+            rows_sql="inserted t",
+            changes=AUDIT_CHANGES_SQL,
+        )
+        return sorted(
+            copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id"), then=audit)
+        )
+    before = Assignment.objects.aggregate(top=Max("pk"))["top"] or 0
+    sqlite_insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows, skip_conflicts=True)
+    mine = Assignment.objects.filter(pk__gt=before, item=item, assigned_at=now)
+    return list(mine.values_list("pk", "person_id").order_by("pk"))
+
+
 def _audit_created(
-    created: list[tuple[int, int]], cycle_of: dict, item, source_kind, source_ref, actor
+    created: list[tuple[int, int]], cycle_of: dict, item, source_kind, source_ref, actor, now
 ) -> None:
     """One 'assignment.create' line per new row; for many rows, written by the database itself."""
     if len(created) >= AUDIT_IN_SQL_FROM:
-        changes = {"person": "t.person_id", "item": "t.item_id", "cycle": CYCLE_LABEL_SQL,
-                   "source": "t.source_kind", "ref": "t.source_ref"}  # fmt: skip
-        with temporary_ids(pk for pk, _ in created) as new_ids:
-            audit_select(
-                actor=actor, action="assignment.create", model=Assignment, ids_sql=new_ids, changes=changes
-            )
+        low, high = created[0][0], created[-1][0]  # `created` is in id order
+        table = connection.ops.quote_name(Assignment._meta.db_table)
+        # Every row of the item inserted at `now` within the span is one of them (see `_insert_new`).
+        audit_select(
+            actor=actor,
+            action="assignment.create",
+            model=Assignment,
+            ids_sql=f"SELECT id FROM {table} WHERE id BETWEEN %s AND %s AND item_id = %s AND assigned_at = %s",
+            params=[low, high, item.pk, connection.ops.adapt_datetimefield_value(now)],
+            changes=AUDIT_CHANGES_SQL,
+        )
         return
     audit_bulk(
         actor=actor,

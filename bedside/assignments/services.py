@@ -39,7 +39,7 @@ from bedside.assignments.requirements import (
     insert_requirements,
 )
 from bedside.audit.services import audit_bulk
-from bedside.core.bulkcopy import temporary_ids
+from bedside.core.bulkcopy import relaxed_commit, temporary_ids
 from bedside.people.models import Audience, Person, PersonStatus
 from bedside.people.timezones import zones_of
 from bedside.records.models import LearningItem, SourceKind
@@ -284,6 +284,8 @@ def roster_reapply(
     on = on or timezone.localdate()
     now = timezone.now()
     person_ids = sorted(set(person_ids))
+    if len(person_ids) > MANY:
+        relaxed_commit()
     asked = set(person_ids)
     with _person_set(person_ids) as among:
         terminated: list[int] = []

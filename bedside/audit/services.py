@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -63,12 +63,41 @@ def audit_bulk(
 
 
 def audit_select(
-    *, actor: Any, action: str, model: type[models.Model], ids_sql: str, changes: dict[str, str]
+    *,
+    actor: Any,
+    action: str,
+    model: type[models.Model],
+    ids_sql: str,
+    changes: dict[str, str],
+    params: Sequence[Any] = (),
 ) -> int:
     """One audit line per row of `model` whose id `ids_sql` selects, written by one INSERT ... SELECT.
 
     For writes of hundreds of thousands of rows: no Python per line. `changes` maps each key
-    of the line's changes to an SQL expression over the row (alias `t`), e.g. {"person": "t.person_id"}.
+    of the line's changes to an SQL expression over the row (alias `t`), e.g. {"person": "t.person_id"};
+    `params` fill the placeholders of `ids_sql`.
+    """
+    table = connection.ops.quote_name(model._meta.db_table)
+    statement, values = audit_insert_sql(
+        actor=actor,
+        action=action,
+        model=model,
+        rows_sql=f"{table} t WHERE t.id IN ({ids_sql})",
+        changes=changes,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*values, *params])
+        return cursor.rowcount
+
+
+def audit_insert_sql(
+    *, actor: Any, action: str, model: type[models.Model], rows_sql: str, changes: dict[str, str]
+) -> tuple[str, list]:
+    """The INSERT ... SELECT writing one audit line per row of `rows_sql` (a FROM clause aliasing the rows
+    as `t`, with an `id` column), and its parameters (they come before any placeholder of `rows_sql`).
+
+    Used as it is by `audit_select`, or inside a data-modifying WITH that audits the rows it inserts
+    in the same statement (PostgreSQL).
     """
     origin = current_origin()
     ops = connection.ops
@@ -78,19 +107,16 @@ def audit_select(
         ops.quote_name(AuditEntry._meta.get_field(name).column)
         for name in ("at", "actor", "action", "target_type", "target_id", "changes", "request_id", "origin")
     )
-    table = ops.quote_name(model._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {ops.quote_name(AuditEntry._meta.db_table)} ({columns})"
-            f" SELECT %s, %s, %s, %s, CAST(t.id AS TEXT), {as_json}, %s, %s FROM {table} t"
-            f" WHERE t.id IN ({ids_sql})",
-            [
-                ops.adapt_datetimefield_value(timezone.now()),
-                getattr(actor, "pk", None),
-                action,
-                _target_type(model),
-                origin.request_id,
-                origin.origin,
-            ],
-        )
-        return cursor.rowcount
+    statement = (
+        f"INSERT INTO {ops.quote_name(AuditEntry._meta.db_table)} ({columns})"
+        f" SELECT %s, %s, %s, %s, CAST(t.id AS TEXT), {as_json}, %s, %s FROM {rows_sql}"
+    )
+    params = [
+        ops.adapt_datetimefield_value(timezone.now()),
+        getattr(actor, "pk", None),
+        action,
+        _target_type(model),
+        origin.request_id,
+        origin.origin,
+    ]
+    return statement, params

@@ -51,6 +51,34 @@ def copy_rows(
     )
 
 
+def copy_objects(objs: Sequence[models.Model], *, using: str = "default") -> int:
+    """Insert unsaved instances of one model by COPY (PostgreSQL), as bulk_create would, without its
+    per-value preparation: ids come from the table's sequence first and are set on the instances.
+
+    Values go as they are on the instances (defaults already applied); JSON columns are dumped.
+    """
+    if not objs:
+        return 0
+    model = type(objs[0])
+    connection = connections[using]
+    pk = model._meta.pk
+    missing = [obj for obj in objs if obj.pk is None]
+    if missing:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(model._meta.db_table), pk.column, len(missing)],
+            )
+            for obj, (value,) in zip(missing, cursor.fetchall(), strict=True):
+                obj.pk = value
+    columns = [field.attname for field in model._meta.concrete_fields]
+    count = copy_rows(model, columns, (tuple(getattr(obj, c) for c in columns) for obj in objs), using=using)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = using
+    return count
+
+
 def _copy(connection, statement: str, model, columns: Sequence[str], rows: Iterable[tuple]) -> int:
     count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
@@ -66,12 +94,15 @@ def copy_new_rows(
     rows: Iterable[tuple],
     *,
     returning: Sequence[str],
+    then: tuple[str, Sequence] | None = None,
     using: str = "default",
 ) -> list[tuple]:
     """Insert the rows that break no unique constraint (others are skipped); returns `returning` of those inserted.
 
     COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING, so
     concurrent writers of the same rows stay safe, as with bulk_create(ignore_conflicts=True).
+    `then`: (SQL, params) of a statement run on the inserted rows in the same statement, as a
+    data-modifying WITH reading them as `inserted` (every column of the table), e.g. their audit lines.
     """
     connection = connections[using]
     table = connection.ops.quote_name(model._meta.db_table)
@@ -82,9 +113,15 @@ def copy_new_rows(
         cursor.execute(f"DROP TABLE IF EXISTS {staging}")
         cursor.execute(f"CREATE TEMPORARY TABLE {staging} AS SELECT {names} FROM {table} WITH NO DATA")
         _copy(connection, f"COPY {staging} ({names}) FROM STDIN", model, columns, rows)
-        cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING RETURNING {back}"
-        )
+        insert = f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging} ON CONFLICT DO NOTHING"
+        if then is None:
+            cursor.execute(f"{insert} RETURNING {back}")
+        else:
+            statement, params = then
+            cursor.execute(
+                f"WITH inserted AS ({insert} RETURNING *), followed AS ({statement}) SELECT {back} FROM inserted",
+                params,
+            )
         inserted = [tuple(r) for r in cursor.fetchall()]
         cursor.execute(f"DROP TABLE {staging}")
     return inserted
@@ -156,6 +193,17 @@ def sqlite_insert_rows(
         cursor.cursor.executemany(
             f"INSERT INTO {table} ({names}) VALUES ({marks}){conflicts}", _sqlite_rows(converters, rows)
         )
+
+
+def relaxed_commit(using: str = "default") -> None:
+    """For a bulk job's transaction only (PostgreSQL): its commit does not wait for the WAL to reach disk.
+
+    A crash right after could lose this transaction as a whole, never part of it; the job is re-run.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 _temporary_tables = itertools.count()
