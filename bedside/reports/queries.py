@@ -164,6 +164,89 @@ def compliance_by_item(
     return sorted(result, key=lambda r: (r.percent, -r.overdue, r.item.title))
 
 
+@dataclass
+class Compliance:
+    """A page's counts from one grouped query: by (unit, job role), by item, and by person if asked."""
+
+    rows: list[ComplianceRow]
+    items: list[ItemRow]
+    people: list[PersonSummary] | None = None
+
+
+def compliance(
+    *,
+    units: QuerySet[Unit] | None,
+    site_id: int | None = None,
+    unit_id: int | None = None,
+    by_person: bool = False,
+    now: dt.datetime | None = None,
+) -> Compliance:
+    """`compliance_by_unit_role`, `compliance_by_item` (and for one unit `unit_people`) in one pass.
+
+    The rows in scope are read once, grouped by (unit, job role, item) and by person when
+    `by_person`, and summed here: a second grouped scan of a site's or the system's
+    requirements costs more than adding up the groups (a few per unit, role and item).
+    """
+    now = now or timezone.now()
+    keys = ["person__jobs__unit_id", "person__jobs__job_role_id", "item_id"]
+    if by_person:
+        keys += ["person_id", "person__first_name", "person__last_name"]
+    groups = (
+        _on_primary_job(required(), timezone.localdate(now), _scope_q(units, site_id, unit_id))
+        .values(*keys)
+        .annotate(
+            total=Count("pk"),
+            satisfied=Count("pk", filter=satisfied_q(now)),
+            overdue=Count("pk", filter=overdue_q(now)),
+        )
+        .order_by()
+        .values_list(*keys, "total", "satisfied", "overdue")
+    )
+    by_unit_role: dict[tuple, list[int]] = {}
+    by_item: dict[int, list[int]] = {}
+    by_person_id: dict[int, list] = {}
+    for row in groups:
+        unit, role, item = row[:3]
+        counts = row[-3:]
+        for table, key in ((by_unit_role, (unit, role)), (by_item, item)):
+            acc = table.get(key)
+            if acc is None:
+                table[key] = list(counts)
+            else:
+                acc[0] += counts[0]
+                acc[1] += counts[1]
+                acc[2] += counts[2]
+        if by_person:
+            acc = by_person_id.get(row[3])
+            if acc is None:
+                by_person_id[row[3]] = [row[4], row[5], *counts]
+            else:
+                acc[2] += counts[0]
+                acc[3] += counts[1]
+                acc[4] += counts[2]
+    unit_map = Unit.objects.select_related("site").in_bulk({u for u, _ in by_unit_role})
+    role_map = JobRole.objects.in_bulk({r for _, r in by_unit_role})
+    rows = sorted(
+        (ComplianceRow(unit_map.get(u), role_map.get(r), *counts) for (u, r), counts in by_unit_role.items()),
+        key=lambda r: (r.unit.name if r.unit else "", r.job_role.name if r.job_role else ""),
+    )
+    titles = LearningItem.objects.only("pk", "title", "kind").in_bulk(list(by_item))
+    items = sorted(
+        (ItemRow(titles[i], *counts) for i, counts in by_item.items()),
+        key=lambda r: (r.percent, -r.overdue, r.item.title),
+    )
+    people = None
+    if by_person:
+        people = sorted(
+            (
+                PersonSummary(Person(pk=pk, first_name=first, last_name=last), total, satisfied, overdue)
+                for pk, (first, last, total, satisfied, overdue) in by_person_id.items()
+            ),
+            key=lambda s: (-s.overdue, -s.due, s.person.last_name, s.person.first_name, s.person.pk),
+        )
+    return Compliance(rows, items, people)
+
+
 def unit_detail(unit: Unit, now: dt.datetime | None = None) -> QuerySet[Assignment]:
     """Every current requirement of the unit's staff, with status, person and item in one query."""
     now = now or timezone.now()

@@ -13,14 +13,8 @@ from bedside.core.humanize import local
 from bedside.core.sorting import Column, SortedTable, sort_table
 from bedside.people import access
 from bedside.people.models import Site, Unit
-from bedside.reports.queries import (
-    compliance_by_item,
-    compliance_by_unit_role,
-    roll_up,
-    total,
-    unit_detail,
-    unit_people,
-)
+from bedside.reports.queries import compliance as compliance_counts
+from bedside.reports.queries import compliance_by_unit_role, roll_up, total, unit_detail
 
 STATUS_TEXT = {"satisfied": "Done", "due": "Due", "overdue": "Overdue"}
 
@@ -79,7 +73,8 @@ def compliance(request: HttpRequest) -> HttpResponse:
     site = _site_filter(request, units)
     scope = None if access.is_admin(request.user) else units
     site_id = site.pk if site else None
-    rows = compliance_by_unit_role(units=scope, site_id=site_id)
+    counts = compliance_counts(units=scope, site_id=site_id)
+    rows = counts.rows
     by_unit = roll_up(rows, "unit")
     # The chart and the table's first order agree: lowest share done first.
     worst_first = sorted(by_unit, key=lambda r: (r.percent, r.unit.name, r.unit.site.code))
@@ -104,7 +99,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
                 default="done",
                 tie=lambda r: (r.unit.name, r.unit.site.code),
             ),
-            "items_table": _item_table(request, compliance_by_item(units=scope, site_id=site_id)),
+            "items_table": _item_table(request, counts.items),
             "roles_table": _role_table(request, rows),
             "total": total(rows),
             "chart": chart,
@@ -155,7 +150,8 @@ PEOPLE_COLUMNS = [
 @require_GET
 def compliance_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = _unit_in_scope(request, unit_id)
-    rows = compliance_by_unit_role(units=None, unit_id=unit.pk)
+    counts = compliance_counts(units=None, unit_id=unit.pk, by_person=True)
+    rows = counts.rows
     return render(
         request,
         "reports/unit.html",
@@ -163,9 +159,9 @@ def compliance_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
             "unit": unit,
             # unit_people comes most behind first; that order breaks ties in any other sort.
             "people_table": sort_table(
-                request, unit_people(unit), PEOPLE_COLUMNS, default="-overdue", param="sort", tie=lambda s: 0
+                request, counts.people, PEOPLE_COLUMNS, default="-overdue", param="sort", tie=lambda s: 0
             ),
-            "items_table": _item_table(request, compliance_by_item(units=None, unit_id=unit.pk)),
+            "items_table": _item_table(request, counts.items),
             "roles_table": _role_table(request, rows),
             "total": total(rows),
         },
