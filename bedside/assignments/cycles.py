@@ -87,11 +87,19 @@ def end_of_day(day: dt.date, tz: zoneinfo.ZoneInfo | None = None) -> dt.datetime
     return end_of_local_day(day, tz or system_tz())
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without working out the weekday (the seed calls it millions of times)."""
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+
+
 def add_months(moment: dt.datetime, months: int) -> dt.datetime:
     month0 = moment.month - 1 + months
     year = moment.year + month0 // 12
     month = month0 % 12 + 1
-    day = min(moment.day, calendar.monthrange(year, month)[1])
+    day = min(moment.day, _days_in(year, month))
     return moment.replace(year=year, month=month, day=day)
 
 
@@ -107,7 +115,7 @@ class Window:
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date:
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day, _days_in(year, month)))
 
 
 def window_for_year(rule: AssignmentRule, year: int) -> Window:

@@ -8,10 +8,12 @@ seconds. COPY (and SQLite's executemany) take plain tuples.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.db import connections, models
 
@@ -20,20 +22,60 @@ def copy_supported(using: str = "default") -> bool:
     return connections[using].vendor == "postgresql"
 
 
-def _prepared(model: type[models.Model], columns: Sequence[str], rows: Iterable[tuple]) -> Iterable[tuple]:
-    """Rows as COPY takes them: JSON columns dumped with the field's encoder, the rest as they are."""
-    fields = [model._meta.get_field(c) for c in columns]
-    json_at = [(i, f.encoder) for i, f in enumerate(fields) if isinstance(f, models.JSONField)]
-    if not json_at:
+# PostgreSQL types whose binary COPY format psycopg writes from the values Django models hold.
+_BINARY_TYPES = {
+    "bigint": "int8", "integer": "int4", "smallint": "int2", "boolean": "bool", "text": "text",
+    "varchar": "varchar", "timestamp with time zone": "timestamptz", "date": "date", "uuid": "uuid",
+    "numeric": "numeric", "double precision": "float8", "jsonb": "jsonb",
+}  # fmt: skip
+
+
+def _binary_types(connection, fields: Sequence[models.Field]) -> list[str] | None:
+    """Each column's type for a binary COPY, or None when one has no safe binary form (then text).
+
+    Binary COPY costs psycopg and the server several times less than text: no timestamps or
+    uuids formatted and parsed again.
+    """
+    types = []
+    for field in fields:
+        db_type = (field.db_type(connection) or "").split("(")[0].strip().lower()
+        found = _BINARY_TYPES.get(db_type)
+        if found is None:
+            return None
+        types.append(found)
+    return types
+
+
+def _prepared(fields: Sequence[models.Field], rows: Iterable[tuple], *, binary: bool) -> Iterable[tuple]:
+    """Rows as COPY takes them: JSON columns dumped with the field's encoder (wrapped, for binary),
+    floats in decimal columns as Decimal (binary), the rest as they are."""
+    converters = []
+    for i, field in enumerate(fields):
+        if isinstance(field, models.JSONField):
+            dumps = functools.partial(json.dumps, cls=field.encoder)
+            converters.append((i, _jsonb(dumps) if binary else dumps))
+        elif binary and isinstance(field, models.DecimalField):
+            converters.append((i, _decimal))
+    if not converters:
         return rows
-    return (_dump_json(row, json_at) for row in rows)
+    return (_converted(row, converters) for row in rows)
 
 
-def _dump_json(row: tuple, json_at: list) -> tuple:
+def _converted(row: tuple, converters: list) -> tuple:
     values = list(row)
-    for i, encoder in json_at:
-        values[i] = json.dumps(values[i], cls=encoder)
+    for i, convert in converters:
+        values[i] = convert(values[i])
     return tuple(values)
+
+
+def _jsonb(dumps):
+    from psycopg.types.json import Jsonb  # PostgreSQL only
+
+    return lambda value: Jsonb(value, dumps=dumps)
+
+
+def _decimal(value):
+    return Decimal(repr(value)) if isinstance(value, float) else value  # None stays NULL
 
 
 def _names(connection, model: type[models.Model], columns: Sequence[str]) -> str:
@@ -80,9 +122,16 @@ def copy_objects(objs: Sequence[models.Model], *, using: str = "default") -> int
 
 
 def _copy(connection, statement: str, model, columns: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Run `statement` (COPY ... FROM STDIN) with `rows`: in binary format when every column allows."""
+    fields = [model._meta.get_field(c) for c in columns]
+    types = _binary_types(connection, fields)
+    if types is not None:
+        statement = f"{statement} (FORMAT BINARY)"
     count = 0
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in _prepared(model, columns, rows):
+        if types is not None:
+            copy.set_types(types)
+        for row in _prepared(fields, rows, binary=types is not None):
             copy.write_row(row)
             count += 1
     return count
@@ -222,7 +271,8 @@ def temporary_ids(ids: Iterable[int], *, using: str = "default") -> Iterator[str
         cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
         values = sorted(set(ids))
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int8"])
                 for value in values:
                     copy.write_row((value,))
         else:

@@ -60,9 +60,11 @@ class Spread:
 
     def _open_due(self, overdue: bool, grace_days: int) -> dt.datetime:
         if overdue:
-            return end_of_day(self.today - dt.timedelta(days=grace_days + self.rng.randrange(1, 120)))
+            return end_of_day(
+                self.today - dt.timedelta(days=grace_days + self.rng.randrange(1, 120)), self.tz
+            )
         soon = self.rng.random() < 0.3
-        return end_of_day(self.today + dt.timedelta(days=self.rng.randrange(1, 8 if soon else 60)))
+        return end_of_day(self.today + dt.timedelta(days=self.rng.randrange(1, 8 if soon else 60)), self.tz)
 
     def outcome(self, rule: AssignmentRule, person: PersonPlan, due_at: dt.datetime,
                 status: str | None = None) -> Outcome:  # fmt: skip
@@ -92,7 +94,7 @@ class Spread:
                 due_at,
                 due_at + grace,
                 at,
-                valid_until(rule, completed_at=at, due_at=due_at),
+                valid_until(rule, completed_at=at, due_at=due_at, tz=self.tz),
             )
 
         if new_hire and due_at.date() >= today:  # still inside orientation: due, sometimes done already
@@ -101,7 +103,12 @@ class Spread:
                 return Outcome(False, hired_at, due_at, due_at + grace)
             at = self._moment(hired, today)
             return Outcome(
-                True, hired_at, due_at, due_at + grace, at, valid_until(rule, completed_at=at, due_at=due_at)
+                True,
+                hired_at,
+                due_at,
+                due_at + grace,
+                at,
+                valid_until(rule, completed_at=at, due_at=due_at, tz=self.tz),
             )
 
         done = status == "done" if status else rng.random() < p_done
@@ -109,9 +116,9 @@ class Spread:
             overdue = status == "overdue" if status else rng.random() < p_overdue
             due = self._open_due(overdue, rule.grace_days)
             if status == "soon":
-                due = end_of_day(today + dt.timedelta(days=3))
+                due = end_of_day(today + dt.timedelta(days=3), self.tz)
             # Never due before a new hire's first due date (hire date plus the rule's days), as rule_apply.
-            due = max(due, end_of_day(hired + dt.timedelta(days=rule.due_days)))
+            due = max(due, end_of_day(hired + dt.timedelta(days=rule.due_days), self.tz))
             assigned = max(hired_at, min(self.now, due - dt.timedelta(days=rule.due_days)))
             return Outcome(False, assigned, due, due + grace)
         if rule.recurrence == Recurrence.INTERVAL:
@@ -119,9 +126,11 @@ class Spread:
             at = self._moment(max(hired, today - dt.timedelta(days=span)), today - dt.timedelta(days=1))
         else:
             at = self._moment(hired, min(today, hired + dt.timedelta(days=40)))
-        due = end_of_day(at.astimezone(self.tz).date() + dt.timedelta(days=rng.randrange(0, 30)))
+        due = end_of_day(at.astimezone(self.tz).date() + dt.timedelta(days=rng.randrange(0, 30)), self.tz)
         assigned = max(hired_at, min(at, due - dt.timedelta(days=rule.due_days)))
-        return Outcome(True, assigned, due, due + grace, at, valid_until(rule, completed_at=at, due_at=due))
+        return Outcome(
+            True, assigned, due, due + grace, at, valid_until(rule, completed_at=at, due_at=due, tz=self.tz)
+        )
 
 
 def record_row(rng: random.Random, person_id: int, item_id: int, outcome: Outcome) -> tuple:

@@ -81,7 +81,7 @@ def plan_requirements(
         for spec, rule in pairs:
             if not _member(spec.audience, jobs):
                 continue
-            cycle, due_at = _cycle(rule, today, person.hire_date)
+            cycle, due_at = _cycle(rule, today, person.hire_date, spread.tz)
             outcome = spread.outcome(rule, person, due_at)
             record_id = None
             done_at[(person.index, rule.item_id)] = outcome.at  # None when not done this cycle
@@ -120,12 +120,12 @@ def plan_requirements(
     return {"requirements": len(assignments), "done": len(records), "history": history}
 
 
-def _cycle(rule: AssignmentRule, today: dt.date, hired: dt.date | None) -> tuple[Cycle, dt.datetime]:
+def _cycle(rule: AssignmentRule, today: dt.date, hired: dt.date | None, tz) -> tuple[Cycle, dt.datetime]:
     if rule.recurrence == Recurrence.WINDOW:
         window = current_window(rule, today)
-        return window.cycle, end_of_day(window_due(rule, window, hire_date=hired))
+        return window.cycle, end_of_day(window_due(rule, window, hire_date=hired), tz)
     cycle = Cycle.once() if rule.recurrence == Recurrence.NONE else Cycle.interval(1)
-    return cycle, end_of_day(first_due(rule, on=today, hire_date=hired))
+    return cycle, end_of_day(first_due(rule, on=today, hire_date=hired), tz)
 
 
 def _row(pk: int, person_id: int, rule: AssignmentRule, cycle: Cycle, o: Outcome, record_id: uuid.UUID | None,
@@ -180,7 +180,7 @@ def _past_records(
                     days=rng.randrange(max((window.closes - window.opens).days, 1)),
                     minutes=rng.randrange(600),
                 )
-                until = end_of_day(window_for_year(rule, last.year - k + 1).closes)
+                until = end_of_day(window_for_year(rule, last.year - k + 1).closes, spread.tz)
             else:
                 at = add_months(last, -k * rule.interval_months) - dt.timedelta(days=rng.randrange(30))
                 if at.date() < hired:
