@@ -159,7 +159,7 @@ def rule_apply(
     on = on or timezone.localdate(now)
     with _person_set(person_ids) as among:
         members = _member_rows(rule, on, person_ids, among)
-        zones = zones_of([pid for pid, _ in members], on=on)
+        zones = zones_of([pid for pid, _ in members], on=on, among=among)
         return _apply(rule, members, on=on, actor=actor, zones=zones, among=among, now=now)
 
 
@@ -319,7 +319,7 @@ def roster_reapply(
             )
         unrequired = [pk for pk, pid, item_id in open_by_rule if (pid, item_id) not in required]
         closed_unrequired = close_requirements(unrequired, ClosedReason.NO_LONGER_REQUIRED, actor, now)
-        zones = zones_of(staying, on=on)
+        zones = zones_of(staying, on=on, among=among)
         created = sum(
             _apply(rule, members_of[rule.pk], on=on, actor=actor, zones=zones, among=among) for rule in rules
         )

@@ -255,6 +255,34 @@ def relaxed_commit(using: str = "default") -> None:
             cursor.execute("SET LOCAL synchronous_commit = off")
 
 
+def insert_objects(objs: Sequence[models.Model], *, using: str = "default") -> int:
+    """Insert unsaved instances of one model and set their ids, without bulk_create's per-value work:
+    COPY on PostgreSQL (`copy_objects`); on SQLite one executemany inside the caller's transaction,
+    whose write lock makes the new ids consecutive up to last_insert_rowid() (SQLite's bulk_create
+    also splits rows into statements of 999 values, each compiled by Django).
+    """
+    if not objs:
+        return 0
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        return copy_objects(objs, using=using)
+    model = type(objs[0])
+    pk = model._meta.pk
+    if connection.vendor != "sqlite" or not connection.in_atomic_block or any(o.pk is not None for o in objs):
+        model._base_manager.using(using).bulk_create(objs, batch_size=1000)
+        return len(objs)
+    columns = [f.attname for f in model._meta.concrete_fields if f is not pk]
+    sqlite_insert_rows(model, columns, (tuple(getattr(o, c) for c in columns) for o in objs), using=using)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+    for offset, obj in enumerate(objs, start=last - len(objs) + 1):
+        obj.pk = offset
+        obj._state.adding = False
+        obj._state.db = using
+    return len(objs)
+
+
 _temporary_tables = itertools.count()
 
 

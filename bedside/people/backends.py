@@ -20,6 +20,17 @@ class StaffStatusBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         return super().authenticate(request, username=sign_in_address(username), password=password, **kwargs)
 
+    def get_user(self, user_id):
+        """The signed-in person of a request, with their site's zone read in the same query (see tz_of)."""
+        from bedside.people.models import Person
+        from bedside.people.timezones import with_zone
+
+        try:
+            user = with_zone(Person._default_manager).get(pk=user_id)
+        except Person.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user) -> bool:
         return (
             super().user_can_authenticate(user) and getattr(user, "status", None) != PersonStatus.TERMINATED

@@ -16,7 +16,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models.functions import Lower
 
 from bedside.audit.services import audit_bulk
-from bedside.core.bulkcopy import copy_objects, copy_supported
+from bedside.core.bulkcopy import insert_objects
 from bedside.people.models import Job, Person, PersonStatus
 from bedside.rosters.importing_files import RowError, chunks, person_ids_ignoring_case, update_in_bulk
 from bedside.rosters.importing_persons import PERSON_FIELDS, JobLine, PersonEntry
@@ -242,11 +242,8 @@ def _diff(changes: dict) -> dict:
 
 
 def _create(objs: list) -> None:
-    """Tens of thousands of new rows: COPY on PostgreSQL (bulk_create spends seconds preparing values)."""
-    if copy_supported():
-        copy_objects(objs)
-    elif objs:
-        type(objs[0]).objects.bulk_create(objs, batch_size=1000)
+    """Tens of thousands of new rows: COPY on PostgreSQL, one executemany on SQLite (see insert_objects)."""
+    insert_objects(objs)
 
 
 def apply(plan_: PersonsPlan, *, actor: Person | None) -> set[int]:
