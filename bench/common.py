@@ -109,6 +109,8 @@ def figure(value: float, unit: str, target: float | None, better: str = "lower")
 def write_result(name: str, figures: dict[str, dict], *, databases: str | None = None) -> Path:
     """bench/results/<name>.json, and a table on the terminal (`databases` when Django is not set up)."""
     RESULTS.mkdir(exist_ok=True)
+    # A shared machine's load changes every figure several-fold: keep it with them.
+    figures.setdefault("load_average_1min", figure(os.getloadavg()[0], "processes", None))
     result = {
         "name": name,
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
