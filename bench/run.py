@@ -20,6 +20,7 @@ import drills_fitting
 import drills_queue
 import drills_workload
 import fsrs_optimizers
+import learning
 import roster_import
 import rule_apply
 import seed_bench
@@ -36,6 +37,7 @@ BENCHES = {
     "drills_fitting": drills_fitting,
     "fsrs_optimizers": fsrs_optimizers,
     "drills_queue": drills_queue,
+    "learning": learning,
 }
 
 

@@ -9,10 +9,11 @@ class LearningConfig(AppConfig):
     def ready(self) -> None:
         from bedside.core.today import register_section
         from bedside.learning import scopes
-        from bedside.learning.kinds import COURSE_KIND
+        from bedside.learning.kinds import COURSE_KIND, PATH_KIND
         from bedside.learning.today import SESSIONS_SECTION
         from bedside.records.kinds import register_kind
 
         register_kind(COURSE_KIND)
+        register_kind(PATH_KIND)
         scopes.register()
         register_section(SESSIONS_SECTION)

@@ -80,3 +80,12 @@ COURSE_KIND = ItemKind(
     completing_verbs=frozenset({Verb.COMPLETED}),
     status=course_status,
 )
+
+
+PATH_KIND = ItemKind(
+    kind="path",
+    label="Learning path",
+    open_url=lambda item, person: reverse("learning-path", args=[item.learning_path.pk]),
+    verbs=frozenset({Verb.COMPLETED}),
+    completing_verbs=frozenset({Verb.COMPLETED}),
+)

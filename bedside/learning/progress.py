@@ -169,7 +169,7 @@ def course_complete_if_done(*, enrolment: Enrolment, now: dt.datetime) -> Record
         return None
     course = enrolment.course
     revision = enrolment.revision
-    return record_add(
+    record = record_add(
         person=enrolment.person,
         item=course.item,
         verb=Verb.COMPLETED,
@@ -182,6 +182,10 @@ def course_complete_if_done(*, enrolment: Enrolment, now: dt.datetime) -> Record
         source_kind=SourceKind.PERSON,
         source_ref=f"enrolment:{enrolment.pk}",
     )
+    from bedside.learning.paths import complete_paths_for
+
+    complete_paths_for(person=enrolment.person, course=course, now=now)
+    return record
 
 
 @transaction.atomic

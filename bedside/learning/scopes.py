@@ -65,7 +65,7 @@ def authoring_departments(person: Person) -> QuerySet[Department]:
 
 
 def register() -> None:
-    from bedside.learning.models import Course, CourseSession, Enrolment, Registration
+    from bedside.learning.models import Course, CourseSession, Enrolment, LearningPath, Registration
 
     access.register_scope(Course, inside=courses_inside, owner="owner", targets=course_targets)
     access.register_scope(
@@ -74,5 +74,6 @@ def register() -> None:
         owner="instructors",
         targets=lambda s, on: course_targets(s.course, on),
     )
+    access.register_scope(LearningPath, inside=courses_inside, owner="owner", targets=course_targets)
     access.register_scope(Registration, via="person")
     access.register_scope(Enrolment, via="person")

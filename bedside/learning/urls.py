@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.learning.views import authoring, calendars, learner, quiz, sessions, validate
+from bedside.learning.views import authoring, calendars, learner, paths, quiz, reports, sessions, validate
 
 urlpatterns = [
     # Learners
@@ -22,6 +22,7 @@ urlpatterns = [
     path("sessions/<int:session_id>/screen/code/", sessions.screen_code, name="session-screen-code"),
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session-cancel"),
     path("skills-checks/", validate.skills, name="skills-checks"),
+    path("paths/<int:path_id>/", paths.path, name="learning-path"),
     # Educators
     path("teach/", authoring.courses, name="teach-courses"),
     path("teach/<int:course_id>/", authoring.course, name="teach-course"),
@@ -32,4 +33,8 @@ urlpatterns = [
     path("teach/<int:course_id>/preview/", authoring.preview, name="teach-preview"),
     path("teach/<int:course_id>/require/", authoring.require, name="teach-require"),
     path("teach/<int:course_id>/sessions/new/", authoring.session_new, name="teach-session-new"),
+    path("teach/<int:course_id>/report/", reports.course_report, name="teach-report"),
+    path("teach/<int:course_id>/report.<fmt:fmt>", reports.course_report_export, name="teach-report-export"),
+    path("teach/paths/", paths.teach_paths, name="teach-paths"),
+    path("teach/paths/<int:path_id>/", paths.teach_path, name="teach-path"),
 ]

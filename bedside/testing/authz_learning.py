@@ -36,6 +36,11 @@ URLS: dict[str, Access] = {
     "session-cancel": Access(post=TEACHERS, obj="session"),
     # Validators sign off skills checks of people they oversee (teach counts too).
     "skills-checks": Access(get=TEACHERS, post=TEACHERS),
+    "learning-path": Access(get=SIGNED_IN, obj="path", unscoped=True),
+    "teach-report": Access(get=TEACHERS, obj="course"),
+    "teach-report-export": Access(get=TEACHERS, obj="course"),
+    "teach-paths": Access(get=TEACHERS, post=TEACHERS),
+    "teach-path": Access(get=TEACHERS, post=TEACHERS, obj="path"),
     "teach-courses": Access(get=TEACHERS, post=TEACHERS),
     "teach-course": Access(get=TEACHERS, obj="course"),
     "teach-module-new": Access(get=TEACHERS, post=TEACHERS, obj="course"),
@@ -100,7 +105,14 @@ def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[s
     quiz_out = e_out.revision.modules.get(kind=ModuleKind.QUIZ)
     a_in = attempt_start(person=actors["learner"], enrolment=e_in, module=quiz_in)
     a_out = attempt_start(person=person_out, enrolment=e_out, module=quiz_out)
+    from bedside.learning.paths import path_create, path_step_add
+
+    path_in = path_create(actor=None, title="Inside path", department=unit_in.department)
+    path_out = path_create(actor=None, title="Outside path", department=unit_out.department)
+    path_step_add(path=path_in, actor=None, course=c_in)
+    path_step_add(path=path_out, actor=None, course=c_out)
     return {
+        "path": (path_in.pk, path_out.pk),
         "course": (c_in.pk, c_out.pk),
         "module": (
             e_in.revision.modules.get(kind=ModuleKind.VIDEO).pk,

@@ -10,6 +10,7 @@ from bedside.learning.models.courses import (
     ModuleProgress,
     RevisionState,
 )
+from bedside.learning.models.paths import LearningPath, PathStep
 from bedside.learning.models.quizzes import AttemptQuestion, Choice, Question, QuestionKind, QuizAttempt
 from bedside.learning.models.sessions import (
     LIVE_STATUSES,
@@ -32,10 +33,12 @@ __all__ = [
     "CourseRevision",
     "CourseSession",
     "Enrolment",
+    "LearningPath",
     "Modality",
     "Module",
     "ModuleKind",
     "ModuleProgress",
+    "PathStep",
     "Question",
     "QuestionKind",
     "QuizAttempt",

@@ -173,4 +173,9 @@ def test_the_blended_course_path(ward, live_server, browser):
     teacher.goto(f"{base}/compliance/units/{ward['unit'].pk}/")
     assert teacher.get_by_text(re.compile(r"^100(\.0)?%$")).first.is_visible()
     check_page(teacher, "learning-compliance")
+    teacher.goto(f"{base}/learn/teach/{course.pk}/report/")
+    assert teacher.get_by_text("2 of 8 (25%)").is_visible()
+    teacher.locator("#difficulty-chart").wait_for()
+    assert teacher.evaluate("Object.keys(window.Chart.instances).length") == 1
+    check_page(teacher, "learning-report")
     no_csp_violations(teacher, "educator")

@@ -30,7 +30,16 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     courses = list(queries.catalogue(request.user, **{k: v for k, v in filters.items() if v}))
-    return render(request, "learning/catalogue.html", {"form": form, "courses": courses})
+    from bedside.learning.models import LearningPath
+
+    learning_paths = (
+        LearningPath.objects.filter(item__active=True, steps__isnull=False).select_related("item").distinct()
+    )
+    return render(
+        request,
+        "learning/catalogue.html",
+        {"form": form, "courses": courses, "paths": learning_paths.order_by("item__title")},
+    )
 
 
 @login_required
