@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import segno
@@ -84,6 +85,9 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
         else [],
         "instructs": access.can(person, INSTRUCTS, session, own=True),
         "started": session.starts_at <= now,
+        "cancel_open": place is None
+        or place.status == RegistrationStatus.WAITLISTED
+        or now <= session.starts_at - dt.timedelta(hours=session.cancel_cutoff_hours),
         "checkin_open": attendance.checkin_open(session, now),
     }
     return render(request, "learning/session.html", context)
