@@ -21,6 +21,7 @@ import drills_queue
 import drills_workload
 import fsrs_optimizers
 import learning
+import planner
 import roster_import
 import rule_apply
 import seed_bench
@@ -38,6 +39,7 @@ BENCHES = {
     "fsrs_optimizers": fsrs_optimizers,
     "drills_queue": drills_queue,
     "learning": learning,
+    "planner": planner,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -85,6 +85,8 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
+        except PermissionDenied as exc:  # a named person or unit outside the educator's scope
+            form.add_error("named" if data["named"] else "units", str(exc))
         else:
             return redirect("campaign", campaign_id=campaign.pk)
     return render(request, "campaigns/campaign_new.html", {"form": form})

@@ -25,6 +25,7 @@ from bedside.assignments.services import rule_apply
 from bedside.audit.context import origin
 from bedside.audit.services import audit_bulk
 from bedside.demo.bulk import RowWriter
+from bedside.demo.campaigns import seed_campaign
 from bedside.demo.completion import Spread, complete_requirements
 from bedside.demo.drills import seed_drills
 from bedside.demo.history import plan_requirements
@@ -136,6 +137,8 @@ def seed_hospital(
                 report.counts.update(seed_drills(now=now, today=today, rng=rng))
             with step("courses"):
                 report.counts.update(seed_learning(org, now=now))
+            with step("campaign"):
+                report.counts.update(seed_campaign(org, today=today, now=now, seed=seed))
     report.counts.update(writer.counts)
     return report
 

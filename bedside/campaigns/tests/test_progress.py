@@ -73,6 +73,11 @@ def test_an_educator_sets_up_and_launches_a_campaign_from_the_pages(
                                           "starts_on": "2026-11-30", "deadline": "2026-11-01"})  # fmt: skip
     assert bad.status_code == 200 and "deadline has passed" in bad.content.decode()
     assert "Choose at least one learning item" in bad.content.decode()
+    outside = client.post("/campaigns/new/", {"name": "X", "reason": "Y", "priority": "surge", "named": "W1",
+                                              "items": [hospital.items[0].item.pk], "starts_on": "2026-11-30",
+                                              "deadline": "2026-12-10"})  # fmt: skip
+    assert "only name people on the units you teach: Di Ward" in outside.content.decode()
+    assert not Campaign.objects.exists()
     response = client.post(
         "/campaigns/new/",
         {

@@ -198,3 +198,25 @@ def test_the_demo_has_decks_due_cards_and_a_year_of_mock_codes(seeded, client):
     assert SafetyThreat.objects.filter(unit=micu).exclude(status="closed").count() == 3
     deck = LearningItem.objects.get(kind="deck", title="ACLS algorithms").deck
     assert client.get(reverse("drills-deck-health", args=[deck.pk])).status_code == 200
+
+
+def test_the_demo_has_a_surge_campaign_launched_over_imported_minimums(seeded, client):
+    from bedside.campaigns.models import Campaign
+    from bedside.rosters.models import StaffingMinimum
+
+    campaign = Campaign.objects.get(name="ICU cross-training")
+    assert campaign.status == "launched" and campaign.priority == "surge"
+    assert (campaign.deadline - campaign.starts_on).days == 10
+    assert seeded.counts["campaign_people"] == campaign.members.count() > 0
+    assert 0 < seeded.counts["campaign_done"] < campaign.members.count()
+    assert (
+        StaffingMinimum.objects.filter(weekday__isnull=True, optimal__isnull=False).count()
+        == (seeded.counts["minimums_imported"])
+        > 0
+    )
+    client.force_login(Person.objects.get(email="educator@demo.bedside.test"))
+    page = client.get(reverse("campaign-progress", args=[campaign.pk])).content.decode()
+    assert "ICU cross-training" in page and "done of" in page
+    client.force_login(Person.objects.get(email="manager@demo.bedside.test"))
+    micu = Unit.objects.get(code="HG-MICU")
+    assert "Registered nurse" in client.get(reverse("coverage", args=[micu.pk])).content.decode()

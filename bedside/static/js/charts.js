@@ -19,7 +19,7 @@
         datasets: [
           { type: "bar", label: "Scheduled (fewest at once)", data: d.scheduled, backgroundColor: colours },
           { type: "line", label: "Minimum", data: d.minimum, borderColor: "#1d1d1f", backgroundColor: "#1d1d1f",
-            showLine: false, pointStyle: "line", pointRadius: 14, pointBorderWidth: 3 },
+            showLine: false, pointStyle: "line", rotation: 90, pointRadius: 14, pointBorderWidth: 3 },
           { type: "line", label: "Optimal", data: d.optimal, borderColor: "#6b5b00", backgroundColor: "#6b5b00",
             showLine: false, pointStyle: "crossRot", pointRadius: 6 }
         ]
