@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import common  # noqa: E402
 
 SIZES = [int(n) for n in os.environ.get("BENCH_PLANNER_SIZES", "200,2000").split(",")]
+WORKERS = int(os.environ.get("BENCH_PLANNER_WORKERS", "2"))
 LIMITS = {200: 20, 2000: 60, 10000: 300}
 TARGETS = {2000: 98.0, 10000: 95.0}
 
@@ -37,7 +38,7 @@ def run_one(learners: int, seats: str) -> dict:
     for name, method in (
         ("first_come", lambda: first_come(problem)),
         ("greedy", lambda: greedy(problem)),
-        ("cpsat", lambda: solve(problem, Settings(time_limit=LIMITS.get(learners, 60), workers=2, seed=1))),
+        ("cpsat", lambda: solve(problem, Settings(time_limit=LIMITS.get(learners, 60), workers=WORKERS, seed=1))),
     ):
         began = time.perf_counter()
         plan = method()

@@ -15,7 +15,9 @@ from collections import Counter
 
 from django.db.models import Max
 
+from bedside.assignments.models import Assignment
 from bedside.attestations.services import attestation_create
+from bedside.audit.services import audit_bulk
 from bedside.campaigns.models import Campaign, LaunchStatus
 from bedside.campaigns.services import campaign_create, campaign_launch_run
 from bedside.demo.logins import DEMO_DOMAIN
@@ -24,7 +26,7 @@ from bedside.demo.staffing import CRITICAL_KINDS, INPATIENT_KINDS
 from bedside.people.models import JobRole, Person, active_jobs
 from bedside.people.timezones import system_tz
 from bedside.records.hooks import records_added
-from bedside.records.models import Record, SourceKind, Verb
+from bedside.records.models import LearningItem, Record, SourceKind, Verb
 from bedside.rosters.importing import roster_import
 from bedside.rosters.models import RoleCover, StaffingMinimum
 
@@ -81,6 +83,8 @@ def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: 
         statement="I have completed the ICU cross-training module and can assist with proning and drips.",
         minutes=20,
     ).item
+    began = now - dt.timedelta(days=DAYS_RUNNING)
+    LearningItem.objects.filter(pk=item.pk).update(created_at=began)  # the seed dates nothing after its clock
     units = [u for u in org.units.values() if u.site.code == SITE and u.kind in INPATIENT_KINDS]
     educator = Person.objects.get(email=f"educator@{DEMO_DOMAIN}")
     campaign = campaign_create(
@@ -101,7 +105,10 @@ def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: 
         status=LaunchStatus.QUEUED, created_at=now - dt.timedelta(days=DAYS_RUNNING)
     )
     launched = campaign_launch_run(campaign_id=campaign.pk, on=today)
-    Campaign.objects.filter(pk=campaign.pk).update(launched_at=now - dt.timedelta(days=DAYS_RUNNING))
+    Campaign.objects.filter(pk=campaign.pk).update(launched_at=began)
+    Assignment.objects.filter(source_kind=SourceKind.CAMPAIGN, source_ref=campaign.ref).update(
+        assigned_at=began
+    )
     # Some have done it already, spread over the days since it began.
     tz = system_tz()
     members = list(campaign.members.values_list("person_id", flat=True))
@@ -116,6 +123,12 @@ def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: 
         records.append(Record(person_id=person_id, item=item, verb=Verb.ACKNOWLEDGED, at=at,
                               source_kind=SourceKind.CAMPAIGN, source_ref=campaign.ref, recorded_at=at))  # fmt: skip
     Record.objects.bulk_create(records, batch_size=2000)
+    audit_bulk(
+        actor=None,
+        action="record.add",
+        model=Record,
+        targets=((r.pk, {"person": r.person_id, "item": r.item_id, "verb": r.verb}) for r in records),
+    )
     records_added(records=records)
     return {
         "campaign_people": launched["people"],

@@ -32,7 +32,7 @@ class PlanForm(AccessibleForm):
     teach_until = forms.TimeField(label="Instructors available until", initial=dt.time(19),
                                   widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))  # fmt: skip
     weekends = forms.BooleanField(label="Also on Saturdays and Sundays", required=False)
-    time_limit = forms.IntegerField(label="Time to search (seconds)", min_value=5, max_value=300, initial=20)
+    time_limit = forms.IntegerField(label="Time to search (seconds)", min_value=5, max_value=300, initial=60)
 
     def __init__(self, *args, days: int, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,7 +28,7 @@ class Options:
     instructors: int = 2
     teach_from: dt.time = dt.time(7)
     teach_until: dt.time = dt.time(19)
-    time_limit: int = 20
+    time_limit: int = 60
     weekends: bool = False
 
     def as_json(self) -> dict:

@@ -47,7 +47,7 @@ def plan_request(*, campaign: Campaign, options: Options, actor: Person | None, 
     return run
 
 
-def plan_run(*, run_id: int, today: dt.date | None = None, workers: int = 2) -> dict:
+def plan_run(*, run_id: int, today: dt.date | None = None, workers: int = 1) -> dict:
     """The job: build the inputs, solve within the time limit (the stage shown as it goes), check the plan
     independently and keep it with its proof. A run already claimed is left alone."""
     claimed = PlanRun.objects.filter(pk=run_id, status=PlanStatus.QUEUED).update(status=PlanStatus.RUNNING)
