@@ -38,7 +38,10 @@ def run_one(learners: int, seats: str) -> dict:
     for name, method in (
         ("first_come", lambda: first_come(problem)),
         ("greedy", lambda: greedy(problem)),
-        ("cpsat", lambda: solve(problem, Settings(time_limit=LIMITS.get(learners, 60), workers=WORKERS, seed=1))),
+        (
+            "cpsat",
+            lambda: solve(problem, Settings(time_limit=LIMITS.get(learners, 60), workers=WORKERS, seed=1)),
+        ),
     ):
         began = time.perf_counter()
         plan = method()
