@@ -132,7 +132,7 @@ def solve(problem: Problem, settings: Settings = Settings(), progress: Progress 
     solver = cp_model.CpSolver()
     solver.parameters.random_seed = settings.seed
     solver.parameters.num_workers = settings.workers
-    reachable = sum(problem.learners[li].weight for li in {pair.learner for pair in found.pairs})
+    reachable = sum(problem.learners[li].weight for li in found.reachable)
     for stage in STAGES:
         term = model.terms[stage]
         m = model.model
@@ -266,8 +266,8 @@ def explain(problem: Problem, found: Eligibility, trained: set[int], plan: Plan)
 def tightest_bound(problem: Problem, found: Eligibility, plan: Plan) -> int:
     """The least valid upper bound on learners trained: the solver's (when all weights are equal), the
     learners with any feasible slot, and the seats of every slot before the deadline."""
-    learners_with_slot = len({pair.learner for pair in found.pairs})
-    usable = {p.slot for p in found.pairs}
+    learners_with_slot = len(found.reachable)
+    usable = [si for si, slot in enumerate(problem.slots) if slot.end <= problem.deadline]
     needed = min((lr.sessions_needed for lr in problem.learners), default=1) or 1
     seats = sum(problem.slots[si].capacity for si in usable) // needed
     bounds = [learners_with_slot, seats]

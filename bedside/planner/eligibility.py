@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from bedside.planner.inputs import Problem, Reason
 
+PER_LEARNER = 80
+
 
 def minutes(delta: dt.timedelta) -> int:
     return int(delta.total_seconds() // 60)
@@ -90,6 +92,7 @@ class Eligibility:
     pairs: list[Pair] = field(default_factory=list)
     limits: list[Limit] = field(default_factory=list)
     no_pair: dict[int, str] = field(default_factory=dict)  # learner id -> why no slot at all
+    reachable: set[int] = field(default_factory=set)  # learners (indexes) with any allowed slot
     headcount: Headcount | None = None
 
 
@@ -125,26 +128,60 @@ def _surplus(needs: _Needs, heads: Headcount, key, start, end) -> int | None:
     return least
 
 
-def eligible(problem: Problem) -> Eligibility:
-    """Every (learner, slot) the rules allow, with its overtime and releases, and the release limits."""
+def _cheapest(candidates: list[Pair], problem: Problem, keep: int | None) -> list[Pair]:
+    """A learner's options, thinned when rooms are many: every time they could attend is kept, and at each
+    time as many rooms as `keep` allows over all their times (at least one), taken in turn from the
+    learner's place in the list so that learners spread over the rooms. Rooms at one time are alike for a
+    learner, so this loses little; the bound (from `reachable` and all seats) does not depend on it."""
+    if keep is None or len(candidates) <= keep:
+        return candidates
+    by_time: dict[dt.datetime, list[Pair]] = defaultdict(list)
+    for pair in candidates:
+        by_time[problem.slots[pair.slot].start].append(pair)
+    rooms = max(1, keep // len(by_time))
+    chosen = []
+    for pairs in by_time.values():
+        offset = candidates[0].learner % len(pairs)
+        chosen.extend((pairs[offset:] + pairs[:offset])[:rooms])
+    return chosen
+
+
+def eligible(problem: Problem, per_learner: int | None = PER_LEARNER) -> Eligibility:
+    """Every (learner, slot) the rules allow, with its overtime and releases, and the release limits.
+
+    Each learner keeps their `per_learner` cheapest slots (see `_cheapest`; None keeps all); `reachable`
+    still counts every learner with any allowed slot, so the bound built on it stays valid."""
     needs = _Needs(problem)
     heads = Headcount(problem)
     result = Eligibility(headcount=heads)
     surplus_cache: dict = {}
+    # Slots at one time in different rooms are alike for a learner: check each time once.
+    times: dict[tuple[dt.datetime, dt.datetime], list[int]] = defaultdict(list)
+    for si, slot in enumerate(problem.slots):
+        if slot.end <= problem.deadline:
+            times[(slot.start, slot.end)].append(si)
     for li, learner in enumerate(problem.learners):
-        rests = [(d.end, d.end + problem.rest_after_night) for d in learner.duties if d.night]
+        # A learner's shifts and rests by the dates they touch: a slot checks only those of its dates.
+        near: dict[dt.date, list] = defaultdict(list)
+        for duty in learner.duties:
+            for day in {duty.start.date(), duty.end.date()}:
+                near[day].append(duty)
+            if duty.night:
+                rest_end = duty.end + problem.rest_after_night
+                for day in {duty.end.date(), rest_end.date()}:
+                    near[day].append((duty.end, rest_end))
         blocked_by_release = False
-        found = False
-        for si, slot in enumerate(problem.slots):
-            if slot.end > problem.deadline:
-                continue
-            if any(slot.start < rest_end and slot.end > ended for ended, rest_end in rests):
+        candidates: list[Pair] = []
+        for (start, end), same_time in times.items():
+            first, last = start.date(), end.date()
+            around = near.get(first, []) + (near.get(last, []) if last != first else [])
+            if any(isinstance(d, tuple) and start < d[1] and end > d[0] for d in around):
                 continue
             releases = []
             on_duty = 0
             ok = True
-            for duty in learner.duties:
-                a, b = max(duty.start, slot.start), min(duty.end, slot.end)
+            for duty in {d for d in around if not isinstance(d, tuple)}:
+                a, b = max(duty.start, start), min(duty.end, end)
                 if a >= b:
                     continue
                 on_duty += minutes(b - a)
@@ -165,11 +202,13 @@ def eligible(problem: Problem) -> Eligibility:
             if not ok:
                 blocked_by_release = True
                 continue
-            overtime = minutes(slot.end - slot.start) - on_duty
-            result.pairs.append(Pair(li, si, max(0, overtime), tuple(releases)))
-            found = True
-        if not found:
+            overtime = max(0, minutes(end - start) - on_duty)
+            candidates.extend(Pair(li, si, overtime, tuple(releases)) for si in same_time)
+        if not candidates:
             result.no_pair[learner.id] = Reason.RELEASE if blocked_by_release else Reason.NO_TIME
+            continue
+        result.reachable.add(li)
+        result.pairs.extend(_cheapest(candidates, problem, per_learner))
     result.limits = _limits(result.pairs, needs, heads)
     return result
 

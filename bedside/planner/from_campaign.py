@@ -61,9 +61,12 @@ def _days(first: dt.date, last: dt.date) -> list[dt.date]:
     return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def campaign_problem(campaign: Campaign, options: Options, *, today: dt.date) -> Problem:
+def campaign_problem(
+    campaign: Campaign, options: Options, *, today: dt.date, now: dt.datetime | None = None
+) -> Problem:
     """Learners: members on a unit with an item of the bundle still open. Days: from today (or the start)
-    to the deadline, in the hospital's zone; sessions end before the end of the deadline day."""
+    to the deadline, in the hospital's zone; sessions end before the end of the deadline day; none that
+    begins before `now`."""
     tz = system_tz()
     first, last = max(today, campaign.starts_on), campaign.deadline
     progress = campaign_progress(campaign)
@@ -105,6 +108,8 @@ def campaign_problem(campaign: Campaign, options: Options, *, today: dt.date) ->
             for begin in options.times:
                 start = dt.datetime.combine(day, begin, tzinfo=tz)
                 end = start + dt.timedelta(minutes=options.minutes)
+                if now is not None and start < now:
+                    continue
                 slots.append(Slot(f"{day:%Y%m%d}-{begin:%H%M}-{room}", room, start, end, seats, day))
     for source in seams.slot_sources():
         slots.extend(source(campaign, first, last))

@@ -36,6 +36,7 @@ def scenario(
     needs: list[Need] = []
     first = dt.datetime.combine(start, dt.time(), tzinfo=UTC)
     for unit in range(1, units + 1):
+        mine: list[OnDuty] = []
         # Each nurse works three 12-hour shifts a week, day or night by preference; two charge nurses per unit.
         for n in range(per_unit):
             role = CN if n < 2 else RN
@@ -49,7 +50,7 @@ def scenario(
                     begin = first + dt.timedelta(days=offset, hours=19 if nights else 7)
                     duties.append(Duty(unit, role, begin, begin + dt.timedelta(hours=12), night=nights))
             person = unit * 1000 + n
-            staffed.extend(OnDuty(unit, role, d.start, d.end, person) for d in duties)
+            mine.extend(OnDuty(unit, role, d.start, d.end, person) for d in duties)
             if len(people) < learners:
                 people.append(Learner(person, unit, role, tuple(duties), weight=weight))
         # The minimum: a little under the headcount a window usually has (40 nurses x 3/7, day or night).
@@ -57,8 +58,9 @@ def scenario(
             for hour in (7, 19):
                 begin = first + dt.timedelta(days=offset, hours=hour)
                 end = begin + dt.timedelta(hours=12)
-                here = sum(1 for s in staffed if s.unit_id == unit and s.start <= begin and s.end >= end)
+                here = sum(1 for s in mine if s.start <= begin and s.end >= end)
                 needs.append(Need(unit, RN, begin, end, max(1, here - 2 - rng.randint(0, 2))))
+        staffed.extend(mine)
     rooms = max(1, learners // 120) if seats == "ample" else max(1, learners // 600)
     capacity = 12 if seats == "ample" else 8
     slots = []

@@ -58,7 +58,9 @@ def plan_run(*, run_id: int, today: dt.date | None = None, workers: int = 1) -> 
     options = Options.from_json(run.options)
     try:
         rows.update(stage="Reading shifts, minimums and who still needs training")
-        problem = campaign_problem(run.campaign, options, today=today or timezone.localdate())
+        problem = campaign_problem(
+            run.campaign, options, today=today or timezone.localdate(), now=timezone.now()
+        )
 
         def progress(stage: str, info: dict) -> None:
             rows.update(stage=f"Stage {stage}: {info.get('status', '').lower()}")

@@ -34,11 +34,16 @@ def staffed_campaign(make_campaign, hospital, django_capture_on_commit_callbacks
 
 
 def test_the_inputs_come_from_members_shifts_and_minimums(staffed_campaign, hospital):
-    problem = campaign_problem(staffed_campaign, Options(times=(dt.time(9),)), today=TODAY)
+    noon = dt.datetime(2026, 11, 30, 17, tzinfo=dt.UTC)  # 12:00 in New York: Monday 09:00 has passed
+    assert (
+        len(campaign_problem(staffed_campaign, Options(times=(dt.time(9),)), today=TODAY, now=noon).slots)
+        == 2
+    )
+    problem = campaign_problem(staffed_campaign, Options(times=(dt.time(13),)), today=TODAY, now=noon)
     assert len(problem.learners) == 5 and all(lr.weight == 9 for lr in problem.learners)
     assert {len(lr.duties) for lr in problem.learners} == {1}
     assert len(problem.staffed) == 5 and {n.minimum for n in problem.needs} == {3}
-    assert len(problem.slots) == 3  # Mon, Tue, Wed at 09:00 in one room (weekdays only)
+    assert len(problem.slots) == 3  # Mon, Tue, Wed at 13:00 in one room (weekdays only)
 
 
 def test_a_plan_runs_in_the_background_and_is_reviewed_then_published(
@@ -47,7 +52,7 @@ def test_a_plan_runs_in_the_background_and_is_reviewed_then_published(
     client.force_login(hospital.manager)
     assert client.get(f"/campaigns/{staffed_campaign.pk}/plan/").status_code == 403
     client.force_login(hospital.educator)
-    form = {"rooms": "Sim lab: 2", "times": "09:00", "minutes": "120", "instructors": "1",
+    form = {"rooms": "Sim lab: 2", "times": "13:00", "minutes": "120", "instructors": "1",
             "teach_from": "07:00", "teach_until": "19:00", "time_limit": "5"}  # fmt: skip
     bad = client.post(f"/campaigns/{staffed_campaign.pk}/plan/", {**form, "rooms": "Sim lab twelve"})
     assert "Write each room as" in bad.content.decode() and not PlanRun.objects.exists()
