@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "bedside.campaigns",
     "bedside.planner",
     "bedside.learning",
+    "bedside.library",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

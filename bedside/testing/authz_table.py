@@ -164,3 +164,8 @@ from bedside.testing import authz_drills  # noqa: E402
 
 URLS.update(authz_drills.URLS)
 OBJECT_BUILDERS.append(authz_drills.build_objects)
+
+from bedside.testing import authz_library  # noqa: E402
+
+URLS.update(authz_library.URLS)
+OBJECT_BUILDERS.append(authz_library.build_objects)

@@ -1,0 +1,83 @@
+"""Markdown to safe HTML, plain text for search, and the "what changed" diff between two versions."""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import nh3
+from markdown_it import MarkdownIt
+
+# Raw HTML in the Markdown is escaped by the parser and the result is sanitised again by an
+# allow-list: script, event handlers, javascript: links and styles never reach a page.
+_md = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table").enable("strikethrough")
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "hr", "i", "img",
+    "li", "ol", "p", "pre", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "th": {"align"},
+    "td": {"align"},
+}
+
+
+def sanitise(fragment: str) -> str:
+    """Keep only the allowed tags and attributes; links get rel=noopener noreferrer."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML that is safe to show as is."""
+    return sanitise(_md.render(text or ""))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown text, without markup (for search and feeds)."""
+    return html.unescape(_TAG.sub(" ", render_markdown(markdown))).strip()
+
+
+def fold(text: str) -> str:
+    """Accents folded away, so 'protéine' and 'proteine' find each other in any database."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    op: str  # "same", "added", "removed"
+    text: str
+
+    @property
+    def sign(self) -> str:
+        return {"added": "+", "removed": "−"}.get(self.op, "")
+
+
+def diff_lines(old: str, new: str) -> list[DiffLine]:
+    """Line by line what changed from `old` to `new` (Markdown source), additions and removals marked."""
+    a, b = (old or "").splitlines(), (new or "").splitlines()
+    lines: list[DiffLine] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            lines.extend(DiffLine("same", t) for t in a[i1:i2])
+            continue
+        lines.extend(DiffLine("removed", t) for t in a[i1:i2])
+        lines.extend(DiffLine("added", t) for t in b[j1:j2])
+    return [line for line in lines if line.text.strip() or line.op != "same"]
+
+
+def diff_counts(lines: list[DiffLine]) -> tuple[int, int]:
+    return sum(1 for d in lines if d.op == "added"), sum(1 for d in lines if d.op == "removed")

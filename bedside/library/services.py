@@ -1,0 +1,466 @@
+"""Writes in the library: resources, the version workflow, collections, acknowledgments, codes.
+
+Every service takes the actor and checks access itself: curating is a `curate` grant over the
+resource's site (or the whole system for the system's library), asked of the access registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+
+from bedside.audit.services import audit
+from bedside.library.models import (
+    KEY_POINTS_MAX,
+    KIND,
+    Collection,
+    CollectionEntry,
+    EntryCode,
+    Resource,
+    ResourceSeen,
+    ResourceVersion,
+    Review,
+    ReviewDecision,
+    Tag,
+    VersionStatus,
+)
+from bedside.people import access
+from bedside.people.models import Audience, Capability, Person, Site
+from bedside.records.models import ItemVersion, LearningItem, Record, Verb
+from bedside.records.queries import current_records
+from bedside.records.services import record_add
+
+CURATE = (Capability.CURATE,)
+NOT_CURATOR = "Curating the library is for librarians and curators."
+
+
+def require_curator(actor: Person | None, obj=None, *, site: Site | None = None) -> None:
+    """The actor curates `obj` (or, for something new, `site`; None: the whole system's library)."""
+    if actor is None:  # a job or a command
+        return
+    if obj is not None:
+        if not access.can(actor, CURATE, obj):
+            raise PermissionDenied("You can only curate the library of your own site.")
+        return
+    scope = access.scope_of(actor, CURATE)
+    if scope.empty:
+        raise PermissionDenied(NOT_CURATOR)
+    if scope.admin or scope.everything:
+        return
+    if site is None or site.pk not in scope.sites:
+        raise PermissionDenied("You can only add to the library of your own site.")
+
+
+def _clean_version_fields(fields: dict) -> None:
+    errors = {}
+    key_points = (fields.get("key_points") or "").strip()
+    if not key_points:
+        errors["key_points"] = "Write the key points: what someone must know in two minutes."
+    elif len(key_points) > KEY_POINTS_MAX:
+        errors["key_points"] = (
+            f"Key points are read in two minutes: keep them under {KEY_POINTS_MAX:,} characters "
+            f"(now {len(key_points):,})."
+        )
+    effective, review = fields.get("effective_on"), fields.get("next_review_on")
+    if effective and review and review < effective:
+        errors["next_review_on"] = "The next review comes after the effective date."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:100] or "resource"
+    slug, n = base, 2
+    while Resource.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def resource_create(
+    *,
+    actor: Person | None,
+    title: str,
+    kind: str,
+    owner: Person,
+    key_points: str,
+    effective_on: dt.date,
+    next_review_on: dt.date,
+    body: str = "",
+    change_summary: str = "First version.",
+    site: Site | None = None,
+    audience: Audience | None = None,
+    tags: Iterable[str] = (),
+    minutes: int = 2,
+    link: str = "",
+    slug: str = "",
+    requires_acknowledgment: bool = False,
+    acknowledge_within_days: int = 14,
+) -> ResourceVersion:
+    """A new resource with its first draft; returns the draft."""
+    require_curator(actor, site=site)
+    fields = {"key_points": key_points, "effective_on": effective_on, "next_review_on": next_review_on}
+    _clean_version_fields(fields)
+    item = LearningItem.objects.create(kind=KIND, title=title.strip(), minutes=minutes, owner=owner)
+    resource = Resource.objects.create(
+        item=item, slug=slug or _unique_slug(title), kind=kind, site=site, audience=audience, link=link
+    )
+    tags_set(resource=resource, names=tags)
+    version = ResourceVersion.objects.create(
+        resource=resource,
+        body=body,
+        key_points=key_points.strip(),
+        change_summary=change_summary,
+        owner=owner,
+        effective_on=effective_on,
+        next_review_on=next_review_on,
+        requires_acknowledgment=requires_acknowledgment,
+        acknowledge_within_days=acknowledge_within_days,
+        created_by=actor,
+    )
+    audit(
+        actor=actor, action="library.resource.create", target=resource, changes={"title": title, "kind": kind}
+    )
+    return version
+
+
+def tags_set(*, resource: Resource, names: Iterable[str]) -> None:
+    wanted = sorted({n.strip().lower() for n in names if n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=wanted)}
+    tags = [existing.get(n) or Tag.objects.create(name=n) for n in wanted]
+    resource.tags.set(tags)
+
+
+def current_version(resource: Resource) -> ResourceVersion | None:
+    return (
+        resource.versions.filter(status=VersionStatus.PUBLISHED)
+        .select_related("item_version", "owner")
+        .first()
+    )
+
+
+def open_draft(resource: Resource) -> ResourceVersion | None:
+    return resource.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]).first()
+
+
+@transaction.atomic
+def draft_start(*, resource: Resource, actor: Person | None) -> ResourceVersion:
+    """A new draft of a resource, starting from its published version (published ones never change)."""
+    require_curator(actor, resource)
+    if resource.retired_at is not None:
+        raise ValidationError("This resource is retired; it takes no new versions.")
+    existing = open_draft(Resource.objects.select_for_update().get(pk=resource.pk))
+    if existing is not None:
+        return existing
+    base = current_version(resource)
+    if base is None:
+        raise ValidationError("This resource has no published version to start from.")
+    draft = ResourceVersion.objects.create(
+        resource=resource,
+        body=base.body,
+        key_points=base.key_points,
+        change_summary="",
+        owner=base.owner,
+        effective_on=base.effective_on,
+        next_review_on=base.next_review_on,
+        requires_acknowledgment=False,
+        acknowledge_within_days=base.acknowledge_within_days,
+        created_by=actor,
+    )
+    audit(actor=actor, action="library.draft.start", target=draft, changes={"from": base.pk})
+    return draft
+
+
+EDITABLE = (
+    "body",
+    "key_points",
+    "change_summary",
+    "owner",
+    "effective_on",
+    "next_review_on",
+    "requires_acknowledgment",
+    "acknowledge_within_days",
+)
+
+
+@transaction.atomic
+def draft_update(*, version: ResourceVersion, actor: Person | None, **fields) -> ResourceVersion:
+    """Change a draft. A version in review goes back to draft first; a published one never changes."""
+    require_curator(actor, version.resource)
+    version = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        if version.status == VersionStatus.IN_REVIEW:
+            raise ValidationError("This version is in review: withdraw it or wait for the reviewers first.")
+        raise ValidationError("A published version cannot be edited: start a new version instead.")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    merged = {name: fields.get(name, getattr(version, name)) for name in EDITABLE}
+    _clean_version_fields(merged)
+    for name, value in fields.items():
+        setattr(version, name, value.strip() if isinstance(value, str) else value)
+    version.save()
+    audit(actor=actor, action="library.draft.update", target=version, changes={"fields": sorted(fields)})
+    return version
+
+
+@transaction.atomic
+def review_submit(
+    *, version: ResourceVersion, actor: Person | None, reviewers: Sequence[Person]
+) -> list[Review]:
+    """Send a draft to named reviewers; each approves or sends it back with comments."""
+    require_curator(actor, version.resource)
+    version = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+    if version.status != VersionStatus.DRAFT:
+        raise ValidationError("Only a draft can be sent for review.")
+    reviewers = list({p.pk: p for p in reviewers}.values())
+    if not reviewers:
+        raise ValidationError({"reviewers": "Name at least one reviewer."})
+    if not version.change_summary.strip() and version.resource.versions.exclude(pk=version.pk).exists():
+        raise ValidationError({"change_summary": "Say what changed, for the people who read it again."})
+    last = version.reviews.order_by("-round").values_list("round", flat=True).first() or 0
+    reviews = [Review.objects.create(version=version, reviewer=p, round=last + 1) for p in reviewers]
+    version.status, version.submitted_at = VersionStatus.IN_REVIEW, timezone.now()
+    version.save(update_fields=["status", "submitted_at"])
+    audit(
+        actor=actor,
+        action="library.review.submit",
+        target=version,
+        changes={"reviewers": [p.pk for p in reviewers], "round": last + 1},
+    )
+    return reviews
+
+
+@transaction.atomic
+def review_decide(*, review: Review, actor: Person, approve: bool, comment: str = "") -> Review:
+    """The named reviewer approves, or sends the version back to draft with a comment."""
+    if review.reviewer_id != actor.pk:
+        raise PermissionDenied("Only the reviewer named on this review can decide it.")
+    review = Review.objects.select_for_update().select_related("version").get(pk=review.pk)
+    version = review.version
+    if version.status != VersionStatus.IN_REVIEW or review.decision != ReviewDecision.PENDING:
+        raise ValidationError("This review is already decided, or the version is no longer in review.")
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": "Say what needs to change before it can be published."})
+    review.decision = ReviewDecision.APPROVED if approve else ReviewDecision.CHANGES
+    review.comment, review.decided_at = comment.strip(), timezone.now()
+    review.save()
+    if not approve:
+        version.status = VersionStatus.DRAFT
+        version.save(update_fields=["status"])
+    audit(
+        actor=actor,
+        action="library.review.approve" if approve else "library.review.send_back",
+        target=version,
+        changes={"review": review.pk, "comment": review.comment},
+    )
+    return review
+
+
+def latest_round(version: ResourceVersion) -> list[Review]:
+    rows = list(version.reviews.select_related("reviewer").order_by("-round", "pk"))
+    return [r for r in rows if r.round == rows[0].round] if rows else []
+
+
+def ready_to_publish(version: ResourceVersion) -> bool:
+    reviews = latest_round(version)
+    return (
+        version.status == VersionStatus.IN_REVIEW
+        and bool(reviews)
+        and all(r.decision == ReviewDecision.APPROVED for r in reviews)
+    )
+
+
+@transaction.atomic
+def version_publish(
+    *, version: ResourceVersion, actor: Person | None, now: dt.datetime | None = None
+) -> ResourceVersion:
+    """Publish an approved version: it becomes the catalogue's next `ItemVersion` and the one people read.
+
+    The version it replaces retires. When it requires acknowledgment, its audience is required to
+    acknowledge this exact version (the version is the requirement's cycle), due in N days; an open
+    requirement for an older version is superseded.
+    """
+    from bedside.library import search
+
+    now = now or timezone.now()
+    require_curator(actor, version.resource)
+    resource = Resource.objects.select_for_update().get(pk=version.resource_id)
+    version = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+    if not ready_to_publish(version):
+        raise ValidationError("Every named reviewer must approve this version before it is published.")
+    if version.requires_acknowledgment and resource.audience_id is None:
+        raise ValidationError(
+            "Say whom the resource concerns (its audience) before requiring acknowledgment."
+        )
+    previous = current_version(resource)
+    if previous is not None:
+        previous.status, previous.retired_at = VersionStatus.RETIRED, now
+        previous.save(update_fields=["status", "retired_at"])
+    number = ItemVersion.objects.filter(item_id=resource.item_id).count() + 1
+    version.item_version = ItemVersion.objects.create(
+        item_id=resource.item_id, label=str(number), published_at=now
+    )
+    version.status = VersionStatus.PUBLISHED
+    version.save(update_fields=["item_version", "status"])
+    search.index_resource(resource)
+    audit(
+        actor=actor,
+        action="library.version.publish",
+        target=version,
+        changes={"label": number, "requires_acknowledgment": version.requires_acknowledgment},
+    )
+    if version.requires_acknowledgment:
+        _require_acknowledgment(resource=resource, version=version, actor=actor, now=now)
+    return version
+
+
+def _require_acknowledgment(*, resource: Resource, version: ResourceVersion, actor, now: dt.datetime) -> None:
+    from bedside.assignments.cycles import Cycle
+    from bedside.assignments.services import assignments_create
+    from bedside.records.models import SourceKind
+
+    due = timezone.localdate(now) + dt.timedelta(days=version.acknowledge_within_days)
+    assignments_create(
+        audience=resource.audience,
+        item=resource.item,
+        due=due,
+        cycle=Cycle.version(version.item_version_id),
+        source=SourceKind.PERSON if actor is not None else SourceKind.IMPORT,
+        source_ref=f"library:{resource.slug}:v{version.item_version.label}",
+        actor=actor,
+        # Only an acknowledgment of this version counts, so none made before it was published.
+        completed_since=now,
+    )
+
+
+@transaction.atomic
+def resource_retire(*, resource: Resource, actor: Person | None, now: dt.datetime | None = None) -> Resource:
+    """Take a resource out of the library: its published version retires, its history stays."""
+    from bedside.library import search
+
+    require_curator(actor, resource)
+    now = now or timezone.now()
+    resource.versions.filter(status=VersionStatus.PUBLISHED).update(
+        status=VersionStatus.RETIRED, retired_at=now
+    )
+    resource.retired_at = now
+    resource.save(update_fields=["retired_at"])
+    resource.item.active = False
+    resource.item.save(update_fields=["active"])
+    search.index_resource(resource)
+    audit(actor=actor, action="library.resource.retire", target=resource)
+    return resource
+
+
+@transaction.atomic
+def acknowledge(*, person: Person, resource: Resource, evidence: str = "") -> Record:
+    """The person acknowledges the resource's current version; the ledger record names that version.
+
+    A second press for the same version returns the first record; the record closes the person's
+    open requirement through the ledger.
+    """
+    version = current_version(resource)
+    if version is None:
+        raise ValidationError("This resource has no published version to acknowledge.")
+    earlier = (
+        current_records()
+        .filter(
+            person=person,
+            item_id=resource.item_id,
+            version_id=version.item_version_id,
+            verb=Verb.ACKNOWLEDGED,
+        )
+        .first()
+    )
+    if earlier is not None:
+        return earlier
+    return record_add(
+        person=person,
+        item=resource.item,
+        verb=Verb.ACKNOWLEDGED,
+        by=person,
+        version=version.item_version,
+        evidence=evidence or f"Read and acknowledged version {version.item_version.label} in the library",
+    )
+
+
+def mark_seen(*, person: Person, version: ResourceVersion, now: dt.datetime | None = None) -> None:
+    """Remember the latest version the person opened (not training data: no audit line)."""
+    if not getattr(person, "is_authenticated", False) or version.status != VersionStatus.PUBLISHED:
+        return
+    ResourceSeen.objects.update_or_create(
+        person=person,
+        resource_id=version.resource_id,
+        defaults={"version": version, "seen_at": now or timezone.now()},
+    )
+
+
+@transaction.atomic
+def collection_create(
+    *,
+    actor: Person | None,
+    name: str,
+    description: str = "",
+    site: Site | None = None,
+    public: bool = False,
+    licence: str = "",
+    licence_url: str = "",
+    attribution: str = "",
+    slug: str = "",
+    resources: Sequence[Resource] = (),
+) -> Collection:
+    require_curator(actor, site=site)
+    if public and not (licence and attribution):
+        raise ValidationError("A public collection states its licence and attribution.")
+    collection = Collection.objects.create(
+        name=name,
+        slug=slug or slugify(name)[:120],
+        description=description,
+        site=site,
+        public=public,
+        licence=licence,
+        licence_url=licence_url,
+        attribution=attribution,
+    )
+    collection_order(collection=collection, resources=resources, actor=actor)
+    audit(actor=actor, action="library.collection.create", target=collection, changes={"name": name})
+    return collection
+
+
+@transaction.atomic
+def collection_order(*, collection: Collection, resources: Sequence[Resource], actor: Person | None) -> None:
+    """Set a collection's resources, in this order."""
+    require_curator(actor, collection)
+    CollectionEntry.objects.filter(collection=collection).delete()
+    CollectionEntry.objects.bulk_create(
+        [CollectionEntry(collection=collection, resource=r, position=n) for n, r in enumerate(resources)]
+    )
+    audit(
+        actor=actor,
+        action="library.collection.order",
+        target=collection,
+        changes={"resources": [r.pk for r in resources]},
+    )
+
+
+@transaction.atomic
+def entry_code_create(*, resource: Resource, place: str, actor: Person | None) -> EntryCode:
+    require_curator(actor, resource)
+    if not place.strip():
+        raise ValidationError({"place": "Say where the code hangs, e.g. 'Ventilator V60, MICU bay 4'."})
+    code = EntryCode.objects.create(code=secrets.token_urlsafe(6), resource=resource, place=place.strip())
+    audit(actor=actor, action="library.code.create", target=code, changes={"place": code.place})
+    return code
+
+
+def entry_code_scanned(*, code: EntryCode, now: dt.datetime | None = None) -> None:
+    """Count a scan (one conditional update: concurrent scans all count)."""
+    EntryCode.objects.filter(pk=code.pk).update(scans=F("scans") + 1, last_scanned_at=now or timezone.now())
