@@ -1,0 +1,108 @@
+"""The issue's 'Done when' path in real Chromium, as far as it is built: a curator publishes a new
+version of a COVID-19 guideline that requires acknowledgment; a nurse it concerns sees it on Today
+with what changed and acknowledges it on a phone; the unit's compliance shows it."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from bedside.library.models import Review
+from bedside.library.services import acknowledge, collection_create, review_decide
+from bedside.library.tests.conftest import publish
+from bedside.people.models import Capability
+from bedside.testing import factories as f
+from bedside.testing.browser import DESKTOP, PHONE, check_page, sign_in
+from bedside.testing.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def covid(make_person):
+    icu = f.UnitFactory(name="Medical ICU", code="HG-MICU")
+    nurse = make_person(unit=icu, first_name="Ana", last_name="Lopez", email="ana@example.org")
+    make_person(unit=icu, first_name="Ben", last_name="Okafor")
+    manager = make_person(role=None, email="manager@example.org", grants=[(Capability.MANAGE, icu)])
+    curator = make_person(role=None, email="curator@example.org", first_name="Lena", last_name="Curie",
+                          grants=[(Capability.CURATE, None)])  # fmt: skip
+    reviewer = make_person(unit=icu, first_name="Ravi", last_name="Shah", grants=[(Capability.TEACH, icu)])
+    audience = f.AudienceFactory(name="Medical ICU staff", units=[icu])
+    from bedside.library.services import resource_create
+
+    today = timezone.localdate()
+    draft = resource_create(
+        actor=curator, title="COVID-19: prone positioning of a ventilated patient", kind="guideline",
+        owner=curator, audience=audience, tags=["covid-19", "icu"],
+        key_points="Prone for 12 to 16 hours a day.\nFive people turn the patient.\nCheck the tube before and after.",
+        body="## Before the turn\n\n- Pre-oxygenate.\n- Secure lines.\n\n## The turn\n\nFive people, on the leader's count.",
+        effective_on=today, next_review_on=today + dt.timedelta(days=180), requires_acknowledgment=True,
+    )  # fmt: skip
+    v1 = publish(draft, curator=curator, reviewer=reviewer)
+    acknowledge(person=nurse, resource=v1.resource)
+    collection_create(actor=curator, name="COVID-19 care", public=True, licence="CC BY 4.0",
+                      attribution="Bedside Health", resources=[v1.resource])  # fmt: skip
+    return {"resource": v1.resource, "nurse": nurse, "reviewer": reviewer, "unit": icu}
+
+
+def test_curator_publishes_a_new_version_and_a_nurse_acknowledges_it_on_a_phone(covid, live_server, page):
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server.url, "curator@example.org", PASSWORD)
+    page.get_by_role("link", name="Library").click()
+    check_page(page, "library-home")
+    page.get_by_role("link", name="Curate the library").click()
+    check_page(page, "library-curate")
+    page.get_by_role("link", name=re.compile("COVID-19: prone positioning")).click()
+    page.get_by_role("button", name="Start a new version").click()
+    page.wait_for_url(re.compile(r"/library/curate/drafts/\d+/$"))
+    page.get_by_label("Key points").fill(
+        "Prone for at least 16 hours a day.\nFive people turn the patient.\nCheck the tube before and after."
+    )
+    page.get_by_label("What changed").fill("Prone for at least 16 hours a day, not 12 to 16.")
+    page.get_by_label("Requires acknowledgment").check()
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_text("Draft saved.").wait_for()
+    page.get_by_role("checkbox", name=re.compile("Shah")).check()
+    check_page(page, "library-draft")
+    page.get_by_role("button", name="Send for review").click()
+    page.get_by_text("Sent to 1 reviewer.").wait_for()
+
+    review_decide(review=Review.objects.get(decision="pending"), actor=covid["reviewer"], approve=True)
+    page.reload()
+    check_page(page, "library-draft-approved")
+    page.get_by_role("button", name="Publish").click()
+    page.wait_for_url(re.compile(r"/library/r/.+/$"))
+    assert page.get_by_text("Published v2").is_visible()
+    page.context.clear_cookies()
+
+    # The nurse, on a phone: Today says what changed, the page shows key points first, one tap acknowledges.
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "ana@example.org", PASSWORD)
+    page.wait_for_url("**/today/")
+    changed = page.locator("#section-library-changed + ul .card")
+    assert changed.count() == 1
+    assert "not 12 to 16" in changed.first.inner_text()
+    check_page(page, "today-library")
+    changed.first.get_by_role("link").click()
+    assert page.get_by_role("heading", name="Key points").is_visible()
+    assert page.get_by_role("heading", name="What changed in v2").is_visible()
+    check_page(page, "library-resource")
+    page.get_by_role("link", name="See every change since v1").click()
+    assert page.locator(".diff-added").first.is_visible() and page.locator(".diff-removed").first.is_visible()
+    check_page(page, "library-changes")
+    page.go_back()
+    page.get_by_role("button", name="I have read v2 and will follow it").click()
+    assert page.get_by_text("Done: you acknowledged").is_visible()
+    check_page(page, "library-acknowledged")
+    page.get_by_role("link", name="Today").click()
+    assert page.get_by_text("No new or changed guidance").is_visible()
+    page.context.clear_cookies()
+
+    # The unit's compliance counts the acknowledgment of v2.
+    page.set_viewport_size(DESKTOP)
+    sign_in(page, live_server.url, "manager@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/compliance/units/{covid['unit'].pk}/")
+    check_page(page, "library-compliance-unit")
+    row = page.get_by_role("row", name=re.compile("Lopez, Ana"))
+    assert row.is_visible()
