@@ -18,6 +18,7 @@ from bedside.campaigns.api import router as campaigns_router
 from bedside.core.api_answers import with_error_answers
 from bedside.drills.api import router as drills_router
 from bedside.learning.api import router as learning_router
+from bedside.library.api import router as library_router
 from bedside.people.api import router as people_router
 from bedside.people.api_auth import api_auth
 from bedside.records.api import router as records_router
@@ -36,7 +37,7 @@ api = BedsideAPI(
     title="Bedside API",
     version="1",
     description=(
-        "Read persons, units, shifts, assignments and records within your grants; complete attestations. "
+        "Read persons, units, shifts, assignments and records within your grants; complete attestations; read, search and acknowledge the care library. "
         "Authenticate with `Authorization: Bearer <token>` (issued by `bedside issue-token EMAIL NAME`) "
         "or a signed-in browser session (unsafe methods then need the X-CSRFToken header)."
     ),
@@ -56,6 +57,7 @@ api.add_router("", attestations_router)
 api.add_router("", drills_router)
 api.add_router("", campaigns_router)
 api.add_router("", learning_router)
+api.add_router("", library_router)
 
 
 def _messages(exc: ValidationError) -> str:

@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from bedside.api import api
 from bedside.assignments import views as assignment_views
 from bedside.attestations import views as attestation_views
+from bedside.library import urls as library_urls
 from bedside.library import views as library_views
 from bedside.reports import transcripts
 from bedside.reports import views as report_views
@@ -89,6 +90,7 @@ urlpatterns = [
     path("learn/", include("bedside.learning.urls")),
     path("library/", include("bedside.library.urls")),
     path("l/<slug:code>/", library_views.code_scan, name="library-code"),
+    path("open/", include(library_urls.public_urlpatterns)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

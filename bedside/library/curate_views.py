@@ -291,3 +291,44 @@ def overdue(request: HttpRequest) -> HttpResponse:
         "on": on,
     }
     return render(request, "library/curate/overdue.html", context)
+
+
+@login_required
+@require_GET
+def code_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """A printable sheet of the resource's codes (SVG in the page), with the PDF to download."""
+    import base64
+
+    from bedside.library import qr
+
+    resource = _curated(request, slug)
+    codes = list(resource.codes.select_related("resource__item"))
+    images = [(c, "data:image/svg+xml;base64," + base64.b64encode(qr.svg(c)).decode()) for c in codes]
+    return render(request, "library/curate/code_sheet.html", {"resource": resource, "images": images})
+
+
+@login_required
+@require_GET
+def code_sheet_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    from bedside.library import qr
+
+    resource = _curated(request, slug)
+    codes = list(resource.codes.select_related("resource__item"))
+    response = HttpResponse(qr.sheet_pdf(codes), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="codes-{resource.slug}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def code_svg(request: HttpRequest, code: str) -> HttpResponse:
+    from bedside.library import qr
+    from bedside.library.models import EntryCode
+
+    entry = access.get_in_scope(
+        request.user, list(CURATE), EntryCode.objects.select_related("resource__item"),
+        denied=NOT_CURATOR, missing="There is no such code among those you curate.", code=code,
+    )  # fmt: skip
+    response = HttpResponse(qr.svg(entry), content_type="image/svg+xml")
+    response["Content-Disposition"] = f'attachment; filename="code-{entry.code}.svg"'
+    return response

@@ -246,6 +246,7 @@ class Collection(models.Model):
     licence_url = models.URLField(blank=True)
     attribution = models.CharField(max_length=300, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now, help_text="Last change of its text or its list")
     resources = models.ManyToManyField(Resource, through="CollectionEntry", related_name="collections")
 
     class Meta:

@@ -439,6 +439,7 @@ def collection_create(
 def collection_order(*, collection: Collection, resources: Sequence[Resource], actor: Person | None) -> None:
     """Set a collection's resources, in this order."""
     require_curator(actor, collection)
+    Collection.objects.filter(pk=collection.pk).update(updated_at=timezone.now())
     CollectionEntry.objects.filter(collection=collection).delete()
     CollectionEntry.objects.bulk_create(
         [CollectionEntry(collection=collection, resource=r, position=n) for n, r in enumerate(resources)]

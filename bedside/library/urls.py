@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.library import curate_views, views
+from bedside.library import curate_views, public, views
 
 urlpatterns = [
     path("", views.library_home, name="library"),
@@ -12,6 +12,17 @@ urlpatterns = [
     path("curate/new/", curate_views.resource_new, name="library-resource-new"),
     path("curate/overdue/", curate_views.overdue, name="library-overdue"),
     path("curate/r/<slug:slug>/", curate_views.resource_manage, name="library-resource-manage"),
+    path("curate/r/<slug:slug>/codes/", curate_views.code_sheet, name="library-code-sheet"),
+    path("curate/r/<slug:slug>/codes.pdf", curate_views.code_sheet_pdf, name="library-code-sheet-pdf"),
+    path("curate/codes/<slug:code>.svg", curate_views.code_svg, name="library-code-svg"),
     path("curate/drafts/<int:version_id>/", curate_views.draft_edit, name="library-draft"),
     path("reviews/<int:review_id>/", curate_views.review_page, name="library-review"),
+]
+
+public_urlpatterns = [
+    path("", public.public_home, name="public-home"),
+    path("c/<slug:slug>/", public.public_collection, name="public-collection"),
+    path("r/<slug:slug>/", public.public_resource, name="public-resource"),
+    path("feed.atom", public.public_feed, name="public-feed"),
+    path("sitemap.xml", public.public_sitemap, name="public-sitemap"),
 ]

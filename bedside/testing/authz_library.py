@@ -22,8 +22,24 @@ URLS: dict[str, Access] = {
     "library-resource-new": Access(get=ADMINS, post=ADMINS),
     "library-overdue": Access(get=ADMINS),
     "library-resource-manage": Access(get=ADMINS, post=ADMINS, obj="resource"),
+    "library-code-sheet": Access(get=ADMINS, obj="resource"),
+    "library-code-sheet-pdf": Access(get=ADMINS, obj="resource"),
+    "library-code-svg": Access(get=ADMINS, obj="entry_code"),
     "library-draft": Access(get=ADMINS, post=ADMINS, obj="library_version"),
     "library-review": Access(get=frozenset({"learner"}), post=frozenset({"learner"}), obj="review"),
+    # The library API: any signed-in caller (an external learner gets the public collections only).
+    "api:library-resources-list": Access(get=SIGNED_IN),
+    "api:library-resources-detail": Access(get=SIGNED_IN, obj="resource", unscoped=True),
+    "api:library-versions-list": Access(get=SIGNED_IN, obj="resource", unscoped=True),
+    "api:library-acknowledge": Access(post=SIGNED_IN, obj="resource", unscoped=True),
+    "api:library-collections-list": Access(get=SIGNED_IN),
+    "api:library-search-api": Access(get=SIGNED_IN),
+    # The public portal: anyone, signed in or not, reads it (GET and HEAD only).
+    "public-home": Access(get=EVERYONE),
+    "public-collection": Access(get=EVERYONE, obj="collection", unscoped=True),
+    "public-resource": Access(get=EVERYONE, obj="resource", unscoped=True),
+    "public-feed": Access(get=EVERYONE),
+    "public-sitemap": Access(get=EVERYONE),
 }
 
 

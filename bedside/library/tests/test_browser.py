@@ -24,7 +24,7 @@ def covid(make_person):
     icu = f.UnitFactory(name="Medical ICU", code="HG-MICU")
     nurse = make_person(unit=icu, first_name="Ana", last_name="Lopez", email="ana@example.org")
     make_person(unit=icu, first_name="Ben", last_name="Okafor")
-    manager = make_person(role=None, email="manager@example.org", grants=[(Capability.MANAGE, icu)])
+    make_person(role=None, email="manager@example.org", grants=[(Capability.MANAGE, icu)])
     curator = make_person(role=None, email="curator@example.org", first_name="Lena", last_name="Curie",
                           grants=[(Capability.CURATE, None)])  # fmt: skip
     reviewer = make_person(unit=icu, first_name="Ravi", last_name="Shah", grants=[(Capability.TEACH, icu)])
