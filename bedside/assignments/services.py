@@ -89,6 +89,7 @@ def assignments_create(
     actor: Person | None = None,
     on: dt.date | None = None,
     completed_since: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> Inserted:
     """Require `item` of every member of `audience` by the end of `due` (each in their zone), in `cycle`.
 
@@ -96,9 +97,10 @@ def assignments_create(
     cycle key, however often it is called. A completion since `completed_since` (any
     time if None) that is still valid closes the new requirement at once. A person
     whose current requirement of the item is still open keeps it (counted in
-    `already_required`), with the earlier of the two due dates.
+    `already_required`), with the earlier of the two due dates. `now` (default: the clock) stamps
+    the new requirements, so a seed or a replay dates them as it means to.
     """
-    now = timezone.now()
+    now = now or timezone.now()
     ids = list(audience.members(on=on).values_list("pk", flat=True))
     due_at = _DueDates(zones_of(ids, on=on))
     planned = [Planned(pid, cycle, due_at(due, pid)) for pid in ids]

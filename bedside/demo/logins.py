@@ -53,6 +53,15 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         grants=(("manage", "unit", "HG-MICU"),),
     ),
     DemoLogin(
+        f"librarian@{DEMO_DOMAIN}",
+        "Priya",
+        "Natarajan",
+        "RN",
+        "HG-NED",
+        "Librarian: curates the care library (versions, reviews, collections, QR codes)",
+        grants=(("curate", "system", None),),
+    ),
+    DemoLogin(
         f"compliance@{DEMO_DOMAIN}",
         "Samuel",
         "Adeyemi",

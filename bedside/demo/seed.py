@@ -30,7 +30,7 @@ from bedside.demo.completion import Spread, complete_requirements
 from bedside.demo.drills import seed_drills
 from bedside.demo.history import plan_requirements
 from bedside.demo.learning import seed_learning
-from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from bedside.demo.logins import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.organisation import Organisation, create_organisation, plan_sites
 from bedside.demo.people import PersonPlan, plan_people
 from bedside.demo.shifts import Roster, coverage
@@ -139,8 +139,24 @@ def seed_hospital(
                 report.counts.update(seed_learning(org, now=now))
             with step("campaign"):
                 report.counts.update(seed_campaign(org, today=today, now=now, seed=seed))
+            with step("library"):
+                report.counts.update(_library(rng, today, now))
     report.counts.update(writer.counts)
     return report
+
+
+def _library(rng: random.Random, today: dt.date, now: dt.datetime) -> dict[str, int]:
+    """The care library, curated by the demo librarian and reviewed by the demo educator."""
+    from bedside.demo.library import seed_library
+    from bedside.people.models import active_jobs
+
+    curator = Person.objects.get(email=f"librarian@{DEMO_DOMAIN}")
+    reviewer = Person.objects.get(email=f"educator@{DEMO_DOMAIN}")
+    nurse_ids = active_jobs(today).filter(unit__kind="icu", job_role__code="RN").values("person_id")
+    icu_nurses = list(Person.objects.filter(pk__in=nurse_ids, status="active").order_by("pk"))
+    return seed_library(
+        now=now, today=today, rng=rng, curator=curator, reviewer=reviewer, icu_nurses=icu_nurses
+    )
 
 
 def _complete(pairs, people, first_id, spread, writer, report, today, now) -> None:

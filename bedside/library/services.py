@@ -103,14 +103,24 @@ def resource_create(
     slug: str = "",
     requires_acknowledgment: bool = False,
     acknowledge_within_days: int = 14,
+    now: dt.datetime | None = None,
 ) -> ResourceVersion:
     """A new resource with its first draft; returns the draft."""
+    now = now or timezone.now()
     require_curator(actor, site=site)
     fields = {"key_points": key_points, "effective_on": effective_on, "next_review_on": next_review_on}
     _clean_version_fields(fields)
-    item = LearningItem.objects.create(kind=KIND, title=title.strip(), minutes=minutes, owner=owner)
+    item = LearningItem.objects.create(
+        kind=KIND, title=title.strip(), minutes=minutes, owner=owner, created_at=now
+    )
     resource = Resource.objects.create(
-        item=item, slug=slug or _unique_slug(title), kind=kind, site=site, audience=audience, link=link
+        item=item,
+        slug=slug or _unique_slug(title),
+        kind=kind,
+        site=site,
+        audience=audience,
+        link=link,
+        created_at=now,
     )
     tags_set(resource=resource, names=tags)
     version = ResourceVersion.objects.create(
@@ -151,7 +161,9 @@ def open_draft(resource: Resource) -> ResourceVersion | None:
 
 
 @transaction.atomic
-def draft_start(*, resource: Resource, actor: Person | None) -> ResourceVersion:
+def draft_start(
+    *, resource: Resource, actor: Person | None, now: dt.datetime | None = None
+) -> ResourceVersion:
     """A new draft of a resource, starting from its published version (published ones never change)."""
     require_curator(actor, resource)
     if resource.retired_at is not None:
@@ -173,6 +185,7 @@ def draft_start(*, resource: Resource, actor: Person | None) -> ResourceVersion:
         requires_acknowledgment=False,
         acknowledge_within_days=base.acknowledge_within_days,
         created_by=actor,
+        created_at=now or timezone.now(),
     )
     audit(actor=actor, action="library.draft.start", target=draft, changes={"from": base.pk})
     return draft
@@ -213,7 +226,11 @@ def draft_update(*, version: ResourceVersion, actor: Person | None, **fields) ->
 
 @transaction.atomic
 def review_submit(
-    *, version: ResourceVersion, actor: Person | None, reviewers: Sequence[Person]
+    *,
+    version: ResourceVersion,
+    actor: Person | None,
+    reviewers: Sequence[Person],
+    now: dt.datetime | None = None,
 ) -> list[Review]:
     """Send a draft to named reviewers; each approves or sends it back with comments."""
     require_curator(actor, version.resource)
@@ -227,7 +244,7 @@ def review_submit(
         raise ValidationError({"change_summary": "Say what changed, for the people who read it again."})
     last = version.reviews.order_by("-round").values_list("round", flat=True).first() or 0
     reviews = [Review.objects.create(version=version, reviewer=p, round=last + 1) for p in reviewers]
-    version.status, version.submitted_at = VersionStatus.IN_REVIEW, timezone.now()
+    version.status, version.submitted_at = VersionStatus.IN_REVIEW, now or timezone.now()
     version.save(update_fields=["status", "submitted_at"])
     audit(
         actor=actor,
@@ -239,7 +256,9 @@ def review_submit(
 
 
 @transaction.atomic
-def review_decide(*, review: Review, actor: Person, approve: bool, comment: str = "") -> Review:
+def review_decide(
+    *, review: Review, actor: Person, approve: bool, comment: str = "", now: dt.datetime | None = None
+) -> Review:
     """The named reviewer approves, or sends the version back to draft with a comment."""
     if review.reviewer_id != actor.pk:
         raise PermissionDenied("Only the reviewer named on this review can decide it.")
@@ -250,7 +269,7 @@ def review_decide(*, review: Review, actor: Person, approve: bool, comment: str 
     if not approve and not comment.strip():
         raise ValidationError({"comment": "Say what needs to change before it can be published."})
     review.decision = ReviewDecision.APPROVED if approve else ReviewDecision.CHANGES
-    review.comment, review.decided_at = comment.strip(), timezone.now()
+    review.comment, review.decided_at = comment.strip(), now or timezone.now()
     review.save()
     if not approve:
         version.status = VersionStatus.DRAFT
@@ -338,6 +357,8 @@ def _require_acknowledgment(*, resource: Resource, version: ResourceVersion, act
         actor=actor,
         # Only an acknowledgment of this version counts, so none made before it was published.
         completed_since=now,
+        now=now,
+        on=timezone.localdate(now),  # the audience as it stood when the version was published
     )
 
 
