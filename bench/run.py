@@ -1,5 +1,7 @@
 """Run every bench: seed the bench-size hospital afresh, then Today, compliance and rule application,
-then a first roster import of 50,000 people on SQLite and PostgreSQL (its own fresh databases).
+then a first roster import of 50,000 people on SQLite and PostgreSQL (its own fresh databases),
+then the library: search speed over 50,000 resources and quality on 200 questions (both databases),
+and anonymous public-portal throughput under gunicorn.
 
     .venv/bin/python bench/run.py            # everything, on a freshly seeded bench database
     .venv/bin/python bench/run.py --reuse    # keep an already seeded bench database
@@ -22,6 +24,9 @@ import drills_workload
 import fsrs_optimizers
 import learning
 import planner
+import library_public
+import library_quality
+import library_search
 import roster_import
 import rule_apply
 import seed_bench
@@ -40,6 +45,9 @@ BENCHES = {
     "drills_queue": drills_queue,
     "learning": learning,
     "planner": planner,
+    "library_search": library_search,
+    "library_quality": library_quality,
+    "library_public": library_public,
 }
 
 

@@ -62,15 +62,7 @@ def seed_library(*, now: dt.datetime, today: dt.date, rng: random.Random, curato
     clinical = Audience.objects.create(name="Clinical staff")
     clinical.job_roles.set(JobRole.objects.filter(clinical=True))
 
-    rows = []  # (kind, title, tags, key points, body, link, audience)
-    for name, tag, points in content.DEVICES:
-        rows.append(("how_to", f"{name}: how to use it", (tag, "devices"), points,
-                     _body(name, points, f"A two-minute refresher on the {name}."), "", None))  # fmt: skip
-    for kind, title, tags, points, more in content.GENERAL:
-        audience = nurses if "icu" in tags else (clinical if "safety" in tags else None)
-        rows.append((kind, title, tags, points, _body(title, points, more), "", audience))
-    for kind, title, tags, points, link in content.VIDEOS_AND_MORE:
-        rows.append((kind, title, tags, points, f"{points}\n\n[Open it]({link})", link, None))
+    rows = content_rows(nurses=nurses, clinical=clinical)
     resources = _bulk_resources(rows, now=now, today=today, rng=rng, curator=curator)
 
     covid = []
@@ -113,6 +105,33 @@ def seed_library(*, now: dt.datetime, today: dt.date, rng: random.Random, curato
         "library versions": ResourceVersion.objects.count(),
         "acknowledgments": Record.objects.filter(item__kind=KIND).count(),
     }
+
+
+def content_rows(
+    *, nurses: Audience | None, clinical: Audience | None, covid_latest: bool = False
+) -> list[tuple]:
+    """(kind, title, tags, key points, body, link, audience) of the one-version resources; with
+    `covid_latest`, the COVID-19 guidance's latest versions too (for the search quality bench)."""
+    rows = []
+    for name, tag, points in content.DEVICES:
+        rows.append(("how_to", f"{name}: how to use it", (tag, "devices"), points,
+                     _body(name, points, f"A two-minute refresher on the {name}."), "", None))  # fmt: skip
+    for kind, title, tags, points, more in content.GENERAL:
+        audience = nurses if "icu" in tags else (clinical if "safety" in tags else None)
+        rows.append((kind, title, tags, points, _body(title, points, more), "", audience))
+    for kind, title, tags, points, link in content.VIDEOS_AND_MORE:
+        rows.append((kind, title, tags, points, f"{points}\n\n[Open it]({link})", link, None))
+    if covid_latest:
+        for kind, title, tags, versions in content.COVID_VERSIONED:
+            points, summary = versions[-1]
+            rows.append(
+                (kind, title, tags, points, _body(title, points, f"What changed: {summary}"), "", None)
+            )
+    return rows
+
+
+def bulk_resources(rows, *, now, today, rng, curator) -> list[Resource]:
+    return _bulk_resources(rows, now=now, today=today, rng=rng, curator=curator)
 
 
 def _bulk_resources(rows, *, now, today, rng, curator) -> list[Resource]:

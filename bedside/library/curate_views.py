@@ -226,6 +226,10 @@ def draft_edit(request: HttpRequest, version_id: int) -> HttpResponse:
         "changes": changes,
         "counts": diff_counts(changes),
         "current": current,
+        # Say how many before acting: publishing requires it of everyone the audience holds today.
+        "reach": resource.audience.members().count()
+        if version.requires_acknowledgment and resource.audience
+        else None,
     }
     return render(request, "library/curate/draft.html", context)
 

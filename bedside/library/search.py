@@ -205,12 +205,19 @@ def search(
     results = Results(query=text, words=words)
     if not words and not phrases:
         return results
-    allowed = _filtered(
-        kind=kind, collection=collection, audience_id=audience_id, status=status, public_only=public_only
-    )
+    filtered = bool(kind or collection or audience_id or public_only)
     if status == "retired":
+        allowed = _filtered(
+            kind=kind, collection=collection, audience_id=audience_id, status=status, public_only=public_only
+        )
         return _retired(allowed, words, results, limit, offset)
-    sql, params = allowed.values("pk").query.sql_with_params()
+    # The index holds current resources only (retired ones leave it), so without a filter it needs no join.
+    sql, params = "", []
+    if filtered:
+        allowed = _filtered(
+            kind=kind, collection=collection, audience_id=audience_id, public_only=public_only
+        )
+        sql, params = allowed.values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
         rows, total = _postgresql(words, phrases, sql, params, limit, offset)
     else:
@@ -240,25 +247,31 @@ def _fts5_match(words: list[str], phrases: list[list[str]]) -> str:
 
 def _sqlite(words, phrases, allowed_sql, params, limit, offset):
     match = _fts5_match(words, phrases)
+    narrowed = f"WHERE e.resource_id IN ({allowed_sql})" if allowed_sql else ""
     with connection.cursor() as cursor:
+        # Rank every match once (materialised), count them, keep a page; snippets for that page only.
         cursor.execute(
             f"""
-            SELECT e.resource_id, bm25(library_search_fts, 10.0, 4.0, 1.0, 8.0, 1.0) AS rank,
-                   snippet(library_search_fts, 1, ?, ?, '…', 14)
-            FROM library_search_fts JOIN library_searchentry e ON e.id = library_search_fts.rowid
-            WHERE library_search_fts MATCH ? AND e.resource_id IN ({allowed_sql})
-            ORDER BY rank LIMIT ? OFFSET ?
+            WITH m AS MATERIALIZED (
+                SELECT rowid AS id, bm25(library_search_fts, 10.0, 4.0, 1.0, 8.0, 1.0) AS rank
+                FROM library_search_fts WHERE library_search_fts MATCH %s
+            ),
+            f AS MATERIALIZED (SELECT m.id, m.rank, e.resource_id FROM m JOIN library_searchentry e ON e.id = m.id {narrowed})
+            SELECT f.resource_id, f.rank, f.id, (SELECT count(*) FROM f) FROM f ORDER BY f.rank LIMIT %s OFFSET %s
             """,
-            [START, STOP, match, *params, limit, offset],
+            [match, *params, limit, offset],
         )
-        rows = [(pk, -rank, snippet) for pk, rank, snippet in cursor.fetchall()]
+        fetched = cursor.fetchall()
+        if not fetched:
+            return [], 0
+        ids = [row[2] for row in fetched]
         cursor.execute(
-            f"""SELECT count(*) FROM library_search_fts JOIN library_searchentry e ON e.id = library_search_fts.rowid
-            WHERE library_search_fts MATCH ? AND e.resource_id IN ({allowed_sql})""",
-            [match, *params],
+            f"""SELECT rowid, snippet(library_search_fts, 1, %s, %s, '…', 14) FROM library_search_fts
+            WHERE library_search_fts MATCH %s AND rowid IN ({", ".join(["%s"] * len(ids))})""",
+            [START, STOP, match, *ids],
         )
-        total = cursor.fetchone()[0]
-    return rows, total
+        snippets = dict(cursor.fetchall())
+    return [(pk, -rank, snippets.get(rowid, "")) for pk, rank, rowid, _ in fetched], fetched[0][3]
 
 
 def _tsquery(words: list[str], phrases: list[list[str]]) -> str:
@@ -268,6 +281,7 @@ def _tsquery(words: list[str], phrases: list[list[str]]) -> str:
 
 def _postgresql(words, phrases, allowed_sql, params, limit, offset):
     query = _tsquery(words, phrases)
+    narrowed = f"AND e.resource_id IN ({allowed_sql})" if allowed_sql else ""
     options = (
         f"StartSel={START}, StopSel={STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=' … '"
     )
@@ -277,7 +291,7 @@ def _postgresql(words, phrases, allowed_sql, params, limit, offset):
             WITH q AS (SELECT to_tsquery('english', %s) AS q),
             candidates AS (
                 SELECT e.resource_id, e.key_points, e.document FROM library_searchentry e, q
-                WHERE e.document @@ q.q AND e.resource_id IN ({allowed_sql})
+                WHERE e.document @@ q.q {narrowed}
                 LIMIT {CANDIDATES}
             ),
             ranked AS (

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.library import curate_views, public, views
+from bedside.library import accounts, curate_views, public, views
 
 urlpatterns = [
     path("", views.library_home, name="library"),
@@ -25,4 +25,5 @@ public_urlpatterns = [
     path("r/<slug:slug>/", public.public_resource, name="public-resource"),
     path("feed.atom", public.public_feed, name="public-feed"),
     path("sitemap.xml", public.public_sitemap, name="public-sitemap"),
+    path("join/", accounts.join, name="public-join"),
 ]

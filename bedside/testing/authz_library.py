@@ -40,6 +40,8 @@ URLS: dict[str, Access] = {
     "public-resource": Access(get=EVERYONE, obj="resource", unscoped=True),
     "public-feed": Access(get=EVERYONE),
     "public-sitemap": Access(get=EVERYONE),
+    # Joining as an external learner: anyone signed out; a signed-in person is sent to the library.
+    "public-join": Access(get=EVERYONE, post=EVERYONE),
 }
 
 

@@ -110,3 +110,30 @@ def test_signed_in_pages_stay_no_store(portal, client, make_person):
     assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
     library = client.get(reverse("library-resource", args=[portal["v1"].resource.slug]))
     assert "no-store" in library["Cache-Control"]
+
+
+def test_an_outside_clinician_joins_reads_public_guidance_and_acknowledges(portal, client):
+    from bedside.people.models import Person
+    from bedside.records.models import Record
+
+    bad = client.post(
+        reverse("public-join"), {"first_name": "Ana", "last_name": "Silva", "email": "x", "password": "short"}
+    )
+    assert (
+        "There is a problem" in bad.content.decode() and not Person.objects.filter(first_name="Ana").exists()
+    )
+    response = client.post(reverse("public-join"), {
+        "first_name": "Ana", "last_name": "Silva", "email": "ana.silva@other-hospital.example",
+        "organisation": "Other Hospital", "password": "a long enough passphrase 42",
+    })  # fmt: skip
+    assert response.status_code == 302
+    learner = Person.objects.get(email="ana.silva@other-hospital.example")
+    assert not learner.jobs.exists()
+    open_url = reverse("library-resource", args=[portal["v1"].resource.slug])
+    assert client.get(open_url).status_code == 200
+    assert client.get(reverse("library-resource", args=[portal["internal"].resource.slug])).status_code == 404
+    page = client.get(reverse("library")).content.decode()
+    assert "Internal only" not in page and "Internal staffing" not in page
+    client.post(open_url)
+    assert Record.objects.get(person=learner).version_id == portal["v1"].item_version_id
+    assert "COVID-19: prone positioning" in client.get(reverse("my-transcript")).content.decode()

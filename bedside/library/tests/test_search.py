@@ -85,3 +85,9 @@ def test_public_only_finds_resources_of_public_collections(library, curator):
     collection_create(actor=curator, name="Open", public=True, licence="CC BY 4.0", attribution="Bedside",
                       resources=[library["bls"]])  # fmt: skip
     assert {h.resource for h in search("check compressions", public_only=True).hits} == {library["bls"]}
+
+
+def test_search_works_with_query_logging_on(library, settings):
+    """DEBUG logs each query with its parameters: the raw SQL must use the driver's placeholders."""
+    settings.DEBUG = True
+    assert first("proning") == library["prone"]
