@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bedside.library import queries, reviews
-from bedside.library.forms import CodeForm, DecisionForm, ResourceForm, ReviewersForm, VersionFields
+from bedside.library.attachments import attachment_add
+from bedside.library.forms import (
+    AttachmentForm,
+    CodeForm,
+    DecisionForm,
+    ResourceForm,
+    ReviewersForm,
+    VersionFields,
+)
 from bedside.library.models import Resource, ResourceVersion, Review, ReviewDecision, VersionStatus
 from bedside.library.rendering import diff_counts, diff_lines, render_markdown
 from bedside.library.services import (
@@ -188,6 +196,11 @@ def draft_edit(request: HttpRequest, version_id: int) -> HttpResponse:
         initial=initial,
     )
     reviewers_form = ReviewersForm(request.POST if request.POST.get("action") == "submit" else None)
+    file_form = (
+        AttachmentForm(request.POST or None, request.FILES or None)
+        if request.POST.get("action") == "attach"
+        else AttachmentForm()
+    )
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -200,6 +213,12 @@ def draft_edit(request: HttpRequest, version_id: int) -> HttpResponse:
                 review_submit(version=version, actor=request.user, reviewers=list(chosen))
                 messages.success(request, f"Sent to {len(chosen)} reviewer{'s' if len(chosen) != 1 else ''}.")
                 return redirect("library-draft", version.pk)
+            if action == "attach" and editing and file_form.is_valid():
+                added = attachment_add(
+                    version=version, upload=file_form.cleaned_data["file"], actor=request.user
+                )
+                messages.success(request, f"Attached “{added.name}”.")
+                return redirect("library-draft", version.pk)
             if action == "publish":
                 published = version_publish(version=version, actor=request.user)
                 messages.success(request, f"Published {published.label} of “{resource.item.title}”.")
@@ -209,6 +228,8 @@ def draft_edit(request: HttpRequest, version_id: int) -> HttpResponse:
                 _errors_to_form(form, exc)
             elif action == "submit":
                 _errors_to_form(reviewers_form, exc)
+            elif action == "attach":
+                _errors_to_form(file_form, exc)
             else:
                 messages.error(request, " ".join(exc.messages))
     current = current_version(resource)
@@ -218,6 +239,8 @@ def draft_edit(request: HttpRequest, version_id: int) -> HttpResponse:
         "resource": resource,
         "form": form,
         "reviewers_form": reviewers_form,
+        "file_form": file_form,
+        "attachments": version.attachments.all(),
         "editing": editing,
         "round": latest_round(version),
         "comments": version.reviews.exclude(comment="").select_related("reviewer").order_by("-decided_at"),

@@ -110,3 +110,11 @@ class CodeForm(AccessibleForm):
     place = forms.CharField(
         label="Where the code hangs", max_length=120, help_text="e.g. Ventilator V60, MICU bay 4"
     )
+
+
+class AttachmentForm(AccessibleForm):
+    file = forms.FileField(
+        label="Add a file",
+        help_text="A PDF (up to 20 MB), a PNG or JPEG image (5 MB) or an MP4 video (200 MB).",
+        error_messages={"required": "Choose a file to attach."},
+    )

@@ -187,6 +187,10 @@ def draft_start(
         created_by=actor,
         created_at=now or timezone.now(),
     )
+    for a in base.attachments.all():  # the files carry over; a draft may add more
+        draft.attachments.create(
+            name=a.name, file=a.file.name, content_type=a.content_type, size=a.size, text=a.text
+        )
     audit(actor=actor, action="library.draft.start", target=draft, changes={"from": base.pk})
     return draft
 

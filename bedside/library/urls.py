@@ -8,6 +8,7 @@ urlpatterns = [
     path("r/<slug:slug>/", views.resource_page, name="library-resource"),
     path("r/<slug:slug>/changes/", views.resource_changes, name="library-changes"),
     path("c/<slug:slug>/", views.collection_page, name="library-collection"),
+    path("files/<int:attachment_id>/", views.attachment_file, name="library-attachment"),
     path("curate/", curate_views.curate_home, name="library-curate"),
     path("curate/new/", curate_views.resource_new, name="library-resource-new"),
     path("curate/overdue/", curate_views.overdue, name="library-overdue"),

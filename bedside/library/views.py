@@ -114,6 +114,7 @@ def resource_page(request: HttpRequest, slug: str) -> HttpResponse:
         "now": timezone.now(),
         "collections": resource.collections.all(),
         "curator": access.can(person, list(CURATE), resource),
+        "attachments": version.attachments.all(),
     }
     return render(request, "library/resource.html", context)
 
@@ -178,3 +179,25 @@ def code_scan(request: HttpRequest, code: str) -> HttpResponse:
     if entry.resource.retired_at is not None:
         raise Http404("This resource has been retired: tell your unit's educator to take the code down.")
     return redirect("library-resource", entry.resource.slug)
+
+
+@login_required
+@require_GET
+def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
+    """A resource's file, for those who may read the resource (drafts' files for their curators)."""
+    from django.http import FileResponse
+
+    from bedside.library.models import Attachment, VersionStatus
+
+    attachment = get_object_or_404(Attachment.objects.select_related("version__resource"), pk=attachment_id)
+    version = attachment.version
+    readable = version.status in (VersionStatus.PUBLISHED, VersionStatus.RETIRED) and (
+        queries.readable_resources(request.user).filter(pk=version.resource_id).exists()
+    )
+    if not (readable or access.can(request.user, list(CURATE), version.resource)):
+        raise Http404("There is no such file, or it belongs to a resource you cannot open.")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    # Images and PDFs open in the browser; nothing else is served, and never as HTML.
+    response["Content-Disposition"] = f'inline; filename="{attachment.name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -17,6 +17,7 @@ URLS: dict[str, Access] = {
     "library-resource": Access(get=SIGNED_IN, post=SIGNED_IN, obj="resource", unscoped=True),
     "library-changes": Access(get=SIGNED_IN, obj="resource", unscoped=True),
     "library-collection": Access(get=SIGNED_IN, obj="collection", unscoped=True),
+    "library-attachment": Access(get=SIGNED_IN, obj="attachment", unscoped=True),
     "library-code": Access(get=EVERYONE, obj="entry_code", unscoped=True),
     "library-curate": Access(get=ADMINS),
     "library-resource-new": Access(get=ADMINS, post=ADMINS),
@@ -84,10 +85,19 @@ def library_objects(*, site_in, site_out, learner, other) -> dict[str, tuple]:
         resources=[made["in"][0], made["out"][0]],
     )  # fmt: skip
     code = EntryCode.objects.create(code="walkcode", resource=made["in"][0], place="Bay 1")
+    from django.core.files.base import ContentFile
+
+    from bedside.library.models import Attachment
+
+    attachment = Attachment(
+        version=made["in"][0].versions.get(), name="walk.png", content_type="image/png", size=8
+    )
+    attachment.file.save("walk.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     return {
         "resource": (made["in"][0].slug, made["out"][0].slug),
         "collection": (collection.slug, collection.slug),
         "library_version": (made["in"][1].pk, made["out"][1].pk),
         "review": (made["in"][2].pk, made["out"][2].pk),
         "entry_code": (code.code, code.code),
+        "attachment": (attachment.pk, attachment.pk),
     }

@@ -5,6 +5,7 @@ with what changed and acknowledges it on a phone; the unit's compliance shows it
 import datetime as dt
 import re
 
+import feedparser
 import pytest
 from django.utils import timezone
 
@@ -106,3 +107,16 @@ def test_curator_publishes_a_new_version_and_a_nurse_acknowledges_it_on_a_phone(
     check_page(page, "library-compliance-unit")
     row = page.get_by_role("row", name=re.compile("Lopez, Ana"))
     assert row.is_visible()
+    page.context.clear_cookies()
+
+    # An outside reader, without an account, finds v2 on the public portal and in the feed.
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/open/")
+    check_page(page, "public-home")
+    page.get_by_role("link", name=re.compile("COVID-19 care")).click()
+    page.get_by_role("link", name=re.compile("prone positioning")).click()
+    assert page.get_by_role("heading", name="What changed in v2").is_visible()
+    assert page.get_by_text("CC BY 4.0").is_visible()
+    check_page(page, "public-resource")
+    feed = feedparser.parse(page.request.get(f"{live_server.url}/open/feed.atom").body())
+    assert feed.entries[0].title == "COVID-19: prone positioning of a ventilated patient (v2)"
