@@ -47,7 +47,9 @@ URLS: dict[str, Access] = {
 
 
 def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[str, tuple]:
-    return library_objects(site_in=unit_in.site, site_out=unit_out.site, learner=actors["learner"], other=person_out)
+    return library_objects(
+        site_in=unit_in.site, site_out=unit_out.site, learner=actors["learner"], other=person_out
+    )
 
 
 def library_objects(*, site_in, site_out, learner, other) -> dict[str, tuple]:
