@@ -23,10 +23,10 @@ import drills_queue
 import drills_workload
 import fsrs_optimizers
 import learning
-import planner
 import library_public
 import library_quality
 import library_search
+import planner
 import roster_import
 import rule_apply
 import seed_bench
