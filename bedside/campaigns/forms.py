@@ -6,17 +6,13 @@ import re
 
 from django import forms
 
+from bedside.assignments.forms import UnitChoiceField
 from bedside.campaigns.models import Priority
 from bedside.core.forms import AccessibleForm
 from bedside.people.models import JobRole, Person, Unit
 from bedside.records import kinds
 from bedside.records.models import LearningItem
 from bedside.rosters.importing_files import person_ids_ignoring_case
-
-
-class UnitChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return f"{obj.name} · {obj.site.code}"
 
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):
