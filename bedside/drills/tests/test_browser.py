@@ -138,6 +138,8 @@ def test_facilitator_records_a_mock_code_and_the_unit_chart_shows_it(live_server
     assert page.get_by_text("3 people have the drill on their record").is_visible()
     page.get_by_role("link", name="Medical ICU readiness").click()
     page.locator("#readiness-chart").wait_for()
+    # chart.js loads deferred: wait for it rather than racing it.
+    page.wait_for_function("window.Chart && Object.keys(window.Chart.instances).length >= 1")
     assert page.evaluate("Object.keys(window.Chart.instances).length") == 1
     check_page(page, "sim-unit")
     page.set_viewport_size(DESKTOP)
