@@ -29,8 +29,11 @@ class AudienceForm(AccessibleForm):
     """Whose staff: units (within the educator's scope) and job roles, chosen with checkboxes.
 
     `units` is the queryset the educator may choose from; `everyone_allowed` (a system-wide
-    grant) lets them leave every unit unticked to mean everyone.
+    grant) lets them leave every unit unticked to mean everyone. A form that reaches people
+    another way too (a campaign's named persons) says so in `audience_given` and `units_missing`.
     """
+
+    units_missing = "Choose at least one of your units."
 
     units = UnitChoiceField(
         label="Units",
@@ -54,10 +57,13 @@ class AudienceForm(AccessibleForm):
         if everyone_allowed:
             self.fields["units"].help_text += " Leave all unticked for every unit."
 
+    def audience_given(self, data: dict) -> bool:
+        return bool(data.get("units"))
+
     def clean(self):
         data = super().clean()
-        if not data.get("units") and not self.everyone_allowed and "units" not in self.errors:
-            self.add_error("units", "Choose at least one of your units.")
+        if not self.audience_given(data) and not self.everyone_allowed and "units" not in self.errors:
+            self.add_error("units", self.units_missing)
         return data
 
 

@@ -6,10 +6,9 @@ import re
 
 from django import forms
 
-from bedside.assignments.forms import UnitChoiceField
+from bedside.assignments.forms import AudienceForm
 from bedside.campaigns.models import Priority
-from bedside.core.forms import AccessibleForm
-from bedside.people.models import JobRole, Person, Unit
+from bedside.people.models import Person
 from bedside.records import kinds
 from bedside.records.models import LearningItem
 from bedside.rosters.importing_files import person_ids_ignoring_case
@@ -21,7 +20,12 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.title} · {label}, {obj.minutes} min"
 
 
-class CampaignForm(AccessibleForm):
+class CampaignForm(AudienceForm):
+    """A campaign's what, why, who (the shared audience fields: units in scope and roles, plus named
+    people) and when."""
+
+    units_missing = "Choose at least one of your units, or name people below."
+
     name = forms.CharField(label="Name", max_length=200, help_text="For example: ICU cross-training")
     reason = forms.CharField(
         label="Reason",
@@ -37,20 +41,6 @@ class CampaignForm(AccessibleForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="The learning items everyone in the campaign must complete. Type to filter the list.",
     )
-    units = UnitChoiceField(
-        label="Units",
-        queryset=Unit.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Whose staff take part. Type to filter the list.",
-    )
-    job_roles = forms.ModelMultipleChoiceField(
-        label="Job roles (optional)",
-        queryset=JobRole.objects.order_by("name"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked for every role on those units.",
-    )
     named = forms.CharField(
         label="Named people (optional)",
         required=False,
@@ -60,10 +50,24 @@ class CampaignForm(AccessibleForm):
     starts_on = forms.DateField(label="Starts on", widget=forms.DateInput(attrs={"type": "date"}))
     deadline = forms.DateField(label="Deadline", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, units, today, **kwargs):
-        super().__init__(*args, **kwargs)
+    field_order = [
+        "name",
+        "reason",
+        "priority",
+        "items",
+        "units",
+        "job_roles",
+        "named",
+        "starts_on",
+        "deadline",
+    ]
+
+    def __init__(self, *args, units, today, everyone_allowed: bool = False, **kwargs):
+        super().__init__(*args, units=units, everyone_allowed=everyone_allowed, **kwargs)
         self.today = today
-        self.fields["units"].queryset = units.select_related("site").order_by("site__code", "name")
+        self.fields["units"].help_text = "Whose staff take part. Type to filter the list."
+        if everyone_allowed:
+            self.fields["units"].help_text += " Leave all unticked (and name no one) for every unit."
         registered = [k.kind for k in kinds.registered_kinds()]
         self.fields["items"].queryset = LearningItem.objects.filter(
             active=True, kind__in=registered
@@ -97,6 +101,7 @@ class CampaignForm(AccessibleForm):
             self.add_error("deadline", "The deadline has passed; choose a day from today on.")
         elif start and deadline and deadline < start:
             self.add_error("deadline", "The deadline must be on or after the start.")
-        if not data.get("units") and not data.get("named") and "units" not in self.errors:
-            self.add_error("units", "Choose at least one of your units, or name people below.")
         return data
+
+    def audience_given(self, data: dict) -> bool:
+        return bool(data.get("units") or data.get("named"))

@@ -65,7 +65,9 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     access.require(access.has_any(request.user, Capability.TEACH), "Only educators can start a campaign.")
     today = timezone.localdate()
     units = access.units_in_scope(request.user, Capability.TEACH)
-    form = CampaignForm(request.POST or None, units=units, today=today)
+    form = CampaignForm(
+        request.POST or None, units=units, today=today, everyone_allowed=access.is_admin(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
