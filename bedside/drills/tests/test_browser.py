@@ -138,8 +138,13 @@ def test_facilitator_records_a_mock_code_and_the_unit_chart_shows_it(live_server
     assert page.get_by_text("3 people have the drill on their record").is_visible()
     page.get_by_role("link", name="Medical ICU readiness").click()
     page.locator("#readiness-chart").wait_for()
-    # chart.js loads deferred: wait for it rather than racing it.
-    page.wait_for_function("window.Chart && Object.keys(window.Chart.instances).length >= 1")
+    # chart.js loads deferred: wait for it rather than racing it. Polled from here, because
+    # wait_for_function compiles its predicate with new Function, which our CSP refuses.
+    charts = "() => window.Chart ? Object.keys(window.Chart.instances).length : 0"
+    for _ in range(100):
+        if page.evaluate(charts) >= 1:
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("Object.keys(window.Chart.instances).length") == 1
     check_page(page, "sim-unit")
     page.set_viewport_size(DESKTOP)
