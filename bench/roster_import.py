@@ -6,6 +6,12 @@ whole import (rules included): under 60 s on SQLite, under 30 s on PostgreSQL. E
 database is fresh (a temporary SQLite file; `bedside_bench_roster` on BENCH_PG_URL) and
 measured in its own process, so settings and connections never mix.
 
+Baseline, timed in the same run on the same database: the same requirement rows written
+again as plain tuples (COPY on PostgreSQL, one executemany on SQLite) into the same table,
+with its indexes, constraints and foreign-key checks, for as many fresh items, in a
+transaction that is rolled back. It is the floor for writing those rows; the load of a
+shared machine moves both figures alike.
+
     .venv/bin/python bench/roster_import.py            # both databases
     .venv/bin/python bench/roster_import.py sqlite     # one of them
 """
@@ -104,6 +110,34 @@ def _roster(path: Path, units: list[str]) -> None:
             out.writerow([f"E{n:06d}", f"First{n}", f"Last{n}", hired.isoformat(), rng.choice(units), role])
 
 
+def _baseline() -> float:
+    """Seconds to write the import's requirement rows again as plain tuples (see the module's doc)."""
+    from django.db import connection, transaction
+
+    from bedside.assignments.models import Assignment
+    from bedside.assignments.requirements import ASSIGNMENT_COLUMNS
+    from bedside.core.bulkcopy import copy_rows, sqlite_insert_rows
+    from bedside.records.models import LearningItem
+
+    with transaction.atomic():
+        rows = list(Assignment.objects.values_list(*ASSIGNMENT_COLUMNS))
+        fresh = {
+            item_id: LearningItem.objects.create(kind="attestation", title=f"Baseline {item_id}").pk
+            for item_id in {row[1] for row in rows}
+        }
+        rows = [(row[0], fresh[row[1]], *row[2:]) for row in rows]
+        started = time.perf_counter()
+        if connection.vendor == "postgresql":
+            copy_rows(Assignment, ASSIGNMENT_COLUMNS, rows)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the deferred foreign-key checks
+        else:
+            sqlite_insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
 def measure(vendor: str) -> dict:
     """In this process: set up a fresh database of `vendor`, import the roster, return the figures."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
@@ -145,10 +179,12 @@ def measure(vendor: str) -> dict:
         total = time.perf_counter() - started
     assert result.ok and not result.warnings, (result.errors[:3], result.warnings)
     requirements = Assignment.objects.count()
+    baseline = _baseline()
     return {
         f"{vendor}_import_total_s": common.figure(total, "s", TARGETS[vendor]),
         f"{vendor}_rule_application_s": common.figure(sum(reapply_seconds), "s", None),
         f"{vendor}_import_without_rules_s": common.figure(total - sum(reapply_seconds), "s", None),
+        f"{vendor}_baseline_write_requirements_s": common.figure(baseline, "s", None),
         f"{vendor}_requirements": common.figure(requirements, "rows", None, better="higher"),
         f"{vendor}_audit_lines": common.figure(AuditEntry.objects.count(), "rows", None, better="higher"),
     }
