@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from bedside.audit.append_only import AppendOnlyModel
 from bedside.people.models import Audience
 from bedside.records.models import ItemVersion, LearningItem, Record, SourceKind
 
@@ -71,6 +72,32 @@ class AssignmentRule(models.Model):
             for part in ("window_start_month", "window_start_day", "window_end_month", "window_end_day"):
                 if getattr(self, part) is None:
                     raise ValidationError({part: "A calendar window needs its start and end dates."})
+
+
+class RunKind(models.TextChoices):
+    RULE = "rule", "A rule applied (created, changed, resumed, or the daily pass)"
+    ROSTER = "roster", "Every rule re-applied to people whose roster changed"
+
+
+class RuleRun(AppendOnlyModel):
+    """One application of rules. The requirements it creates carry its id (`Assignment.run`), and each
+    rule it applied leaves one `rule.apply` audit line naming the rule, this run and the count, instead
+    of one line per requirement. Written once (append-only, in the database too), so the id a
+    requirement carries always leads back here."""
+
+    append_only_reason = "A rule run is part of the audit trail"
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=RunKind.choices)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
 
 
 class ClosedReason(models.TextChoices):
@@ -175,6 +202,19 @@ class Assignment(models.Model):
         Record, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     current = models.BooleanField(default=True)
+    # The rule run that created the requirement (None: made otherwise, e.g. a campaign, each row audited).
+    # No foreign-key constraint in the database: runs are append-only (triggers refuse UPDATE and
+    # DELETE), so the id cannot dangle, and a per-row check would cost every row a roster import
+    # writes (hundreds of thousands). Not indexed: finding a run's requirements is an audit query.
+    run = models.ForeignKey(
+        RuleRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
 
     class Meta:
         ordering = ["due_at", "pk"]

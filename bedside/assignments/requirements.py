@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.db.models import Max, QuerySet
@@ -29,6 +30,9 @@ from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record
 from bedside.records.queries import current_records
+
+if TYPE_CHECKING:
+    from bedside.assignments.runs import Run
 
 CHUNK = 5000
 WITHDRAWN = (ClosedReason.NO_LONGER_REQUIRED, ClosedReason.TERMINATED)
@@ -63,11 +67,16 @@ class Planned:
 
 @dataclass
 class Inserted:
-    """What an insert did: requirements created (or reopened), and those already required."""
+    """What an insert did: requirements created (or reopened), and those already required.
+
+    `new`: of `created`, the rows inserted (the rest reopened); `covered`: of those, closed at once
+    by a completion that is still valid."""
 
     created: int = 0
     already_required: int = 0
     created_ids: list[int] = field(default_factory=list)
+    new: int = 0
+    covered: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,8 @@ def latest_completions(
 
 
 ASSIGNMENT_COLUMNS = ("person_id", "item_id", *CYCLE_COLUMNS, "rule_id", "source_kind", "source_ref", "assigned_at",
-                      "due_at", "overdue_at", "covered_until", "closed_at", "closed_reason", "record_id", "current")  # fmt: skip
+                      "due_at", "overdue_at", "covered_until", "closed_at", "closed_reason", "record_id", "current",
+                      "run_id")  # fmt: skip
 
 
 def insert_requirements(
@@ -141,12 +151,15 @@ def insert_requirements(
     satisfied_since: dt.datetime | None | bool = False,
     now: dt.datetime,
     among: str | None = None,
+    run: Run | None = None,
 ) -> Inserted:
     """Insert the planned requirements that do not exist yet (see the module's rules).
 
     `satisfied_since`: False to skip the check; None or a date to close new rows at
     once when the person holds a completion of the item since then that is still valid.
     `among`: a temporary table's `SELECT id` holding every planned person (large batches).
+    `run`: the rule run making them: new rows carry its id and are audited by the caller's one
+    line per rule (`Run.audit_rule`); without one, one 'assignment.create' line per new row.
     """
     result = Inserted()
     if not planned:
@@ -202,6 +215,7 @@ def insert_requirements(
     _step_back(step_back, supersede, actor, now)
     rows = []
     rule_id = rule.pk if rule else None
+    run_id = run.pk if run is not None and new else None
     last_cycle, key = None, ()
     overdue_of: dict[dt.datetime, dt.datetime] = {}
     for p in new:
@@ -214,20 +228,22 @@ def insert_requirements(
         if prior is None:
             rows.append(
                 (p.person_id, item.pk, *key, rule_id, source_kind, source_ref, now, p.due_at, overdue,
-                 p.covered_until, None, ClosedReason.OPEN, None, True)
+                 p.covered_until, None, ClosedReason.OPEN, None, True, run_id)
             )  # fmt: skip
         else:
             rows.append(
                 (p.person_id, item.pk, *key, rule_id, source_kind, source_ref, now, p.due_at, overdue,
-                 expiry(prior), now, ClosedReason.COMPLETED, prior.pk, True)
+                 expiry(prior), now, ClosedReason.COMPLETED, prior.pk, True, run_id)
             )  # fmt: skip
-    created = _insert_new(rows, item=item, now=now, actor=actor)
-    if connection.vendor != "postgresql":
+    created = _insert_new(rows, item=item, now=now, actor=actor, audited=run is None)
+    if run is None and connection.vendor != "postgresql":
         _audit_created(
             created, {p.person_id: p.cycle for p in new}, item, source_kind, source_ref, actor, now
         )
     result.created += len(created)
     result.created_ids = [pk for pk, _ in created]
+    result.new = len(created)
+    result.covered = sum(1 for _, pid in created if pid in done_before) if done_before else 0
     return result
 
 
@@ -243,12 +259,13 @@ AUDIT_IN_SQL_FROM = 1000
 
 
 def _insert_new(
-    rows: list[tuple], *, item: LearningItem, now: dt.datetime, actor: Person | None
+    rows: list[tuple], *, item: LearningItem, now: dt.datetime, actor: Person | None, audited: bool
 ) -> list[tuple[int, int]]:
     """Insert rows (ASSIGNMENT_COLUMNS) that break no unique constraint; (pk, person) of those inserted.
 
     PostgreSQL: COPY into a staging table, then one INSERT ... ON CONFLICT DO NOTHING that also
-    writes an 'assignment.create' audit line for each row it inserts (a data-modifying WITH).
+    writes an 'assignment.create' audit line for each row it inserts (a data-modifying WITH),
+    unless not `audited` (a rule run's rows: the run audits them, see `runs`).
     SQLite: one executemany ... ON CONFLICT DO NOTHING; the writer holds the database's write
     lock until commit, so the new rows are those above the highest id with this item and instant
     (their audit lines are written after, see `_audit_created`).
@@ -256,12 +273,16 @@ def _insert_new(
     if not rows:
         return []
     if connection.vendor == "postgresql":
-        audit = audit_insert_sql(
-            actor=actor,
-            action="assignment.create",
-            model=Assignment,
-            rows_sql="inserted t",
-            changes=AUDIT_CHANGES_SQL,
+        audit = (
+            audit_insert_sql(
+                actor=actor,
+                action="assignment.create",
+                model=Assignment,
+                rows_sql="inserted t",
+                changes=AUDIT_CHANGES_SQL,
+            )
+            if audited
+            else None
         )
         return sorted(
             copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id"), then=audit)

@@ -29,7 +29,14 @@ from bedside.assignments.cycles import (
     first_due,
     window_due,
 )
-from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
+from bedside.assignments.models import (
+    Assignment,
+    AssignmentRule,
+    ClosedReason,
+    CycleKind,
+    Recurrence,
+    RunKind,
+)
 from bedside.assignments.requirements import (
     WITHDRAWN,
     Inserted,
@@ -38,6 +45,7 @@ from bedside.assignments.requirements import (
     chunks,
     insert_requirements,
 )
+from bedside.assignments.runs import Run
 from bedside.audit.services import audit_bulk
 from bedside.core.bulkcopy import relaxed_commit, temporary_ids
 from bedside.people.models import Audience, Person, PersonStatus
@@ -153,16 +161,18 @@ def rule_apply(
 
     A member whose current requirement of the item comes from another rule keeps it,
     due at the earlier of the two dates (the earliest due wins). `now` (default: the clock)
-    dates the new requirements and decides which completions enter renewal.
+    dates the new requirements and decides which completions enter renewal. The call is one
+    rule run: one 'rule.apply' audit line, and the new requirements carry the run (see `runs`).
     """
     if not rule.active:
         return 0
     now = now or timezone.now()
     on = on or timezone.localdate(now)
+    run = Run(kind=RunKind.RULE, actor=actor, now=now)
     with _person_set(person_ids) as among:
         members = _member_rows(rule, on, person_ids, among)
         zones = zones_of([pid for pid, _ in members], on=on, among=among)
-        return _apply(rule, members, on=on, actor=actor, zones=zones, among=among, now=now)
+        return _apply(rule, members, on=on, actor=actor, zones=zones, among=among, now=now, run=run)
 
 
 def _apply(
@@ -173,8 +183,26 @@ def _apply(
     actor: Person | None,
     zones: Zones,
     among: str | None,
+    run: Run,
     now: dt.datetime | None = None,
 ) -> int:
+    """Apply one rule to `members` within `run`; returns how many requirements it created or reopened."""
+    results = _apply_rule(rule, members, on=on, actor=actor, zones=zones, among=among, run=run, now=now)
+    run.audit_rule(rule, created=sum(r.new for r in results), covered=sum(r.covered for r in results))
+    return sum(r.created for r in results)
+
+
+def _apply_rule(
+    rule: AssignmentRule,
+    members: Members,
+    *,
+    on: dt.date,
+    actor: Person | None,
+    zones: Zones,
+    among: str | None,
+    run: Run,
+    now: dt.datetime | None = None,
+) -> list[Inserted]:
     now = now or timezone.now()
     due_at = _DueDates(zones)
     common = dict(
@@ -185,6 +213,7 @@ def _apply(
         grace_days=rule.grace_days,
         now=now,
         among=among,
+        run=run,
     )
 
     if rule.recurrence == Recurrence.WINDOW:
@@ -196,18 +225,19 @@ def _apply(
             (dt.datetime.combine(window.opens, dt.time(), tzinfo=tz) for tz in set(zones.values())),
             default=dt.datetime.combine(window.opens, dt.time(), tzinfo=dt.UTC),
         )
-        return insert_requirements(item=rule.item, planned=planned, satisfied_since=opens, **common).created
+        return [insert_requirements(item=rule.item, planned=planned, satisfied_since=opens, **common)]
 
     if rule.recurrence == Recurrence.NONE:
         once = Cycle.once()
         planned = [Planned(pid, once, due_at.first(rule, on, hired, pid)) for pid, hired in members]
-        return insert_requirements(item=rule.item, planned=planned, satisfied_since=None, **common).created
+        return [insert_requirements(item=rule.item, planned=planned, satisfied_since=None, **common)]
 
     first, renewals = _interval_plan(rule, members, on=on, now=now, due_at=due_at, among=among)
     since = add_months(now, -rule.interval_months)
-    created = insert_requirements(item=rule.item, planned=first, satisfied_since=since, **common).created
-    created += insert_requirements(item=rule.item, planned=renewals, **common).created
-    return created
+    return [
+        insert_requirements(item=rule.item, planned=first, satisfied_since=since, **common),
+        insert_requirements(item=rule.item, planned=renewals, **common),
+    ]
 
 
 def _interval_plan(
@@ -281,7 +311,8 @@ def roster_reapply(
 
     Leavers' open requirements close as 'terminated'; rule-made requirements no rule
     asks for any more close as 'no longer required' (never deleted); new ones are created.
-    Set-based at roster scale: each rule's audience is read once for all the persons.
+    Set-based at roster scale: each rule's audience is read once for all the persons. The call is
+    one rule run: one 'rule.apply' audit line per rule that created something (see `runs`).
     """
     on = on or timezone.localdate()
     now = timezone.now()
@@ -322,8 +353,10 @@ def roster_reapply(
         unrequired = [pk for pk, pid, item_id in open_by_rule if (pid, item_id) not in required]
         closed_unrequired = close_requirements(unrequired, ClosedReason.NO_LONGER_REQUIRED, actor, now)
         zones = zones_of(staying, on=on, among=among)
+        run = Run(kind=RunKind.ROSTER, actor=actor, now=now)
         created = sum(
-            _apply(rule, members_of[rule.pk], on=on, actor=actor, zones=zones, among=among) for rule in rules
+            _apply(rule, members_of[rule.pk], on=on, actor=actor, zones=zones, among=among, run=run, now=now)
+            for rule in rules
         )
     return {
         "created": created,

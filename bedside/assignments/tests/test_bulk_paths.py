@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from bedside.assignments import requirements, services
-from bedside.assignments.models import Assignment, ClosedReason
+from bedside.assignments.models import Assignment, ClosedReason, RuleRun
 from bedside.assignments.services import roster_reapply, rule_apply
 from bedside.audit.models import AuditEntry
 from bedside.people.models import PersonStatus
@@ -32,7 +32,9 @@ def _world(make_person, make_attestation, make_rule):
 def _state():
     rows = Assignment.objects.values_list("person_id", "item_id", "cycle_kind", "cycle_number", "cycle_year",
                                           "due_at", "closed_reason", "current")  # fmt: skip
-    lines = AuditEntry.objects.filter(action__startswith="assignment.").values_list("action", "changes")
+    lines = AuditEntry.objects.filter(action__regex=r"^(assignment\.|rule\.apply$)").values_list(
+        "action", "changes"
+    )
     return sorted(rows), sorted((a, sorted(c.items())) for a, c in lines)
 
 
@@ -52,10 +54,18 @@ def test_roster_reapply_gives_the_same_requirements_and_audit_in_large_batches(
         assert roster_reapply(person_ids=ids)["closed_terminated"] == 1
     rows, lines = _state()
     assert len(rows) == 13 and sum(1 for r in rows if r[6] == ClosedReason.TERMINATED) == 1
-    created = [dict(c) for a, c in lines if a == "assignment.create"]
-    assert len(created) == 13
-    assert {c["cycle"] for c in created} == {"once", "cycle 1", "2026"}
-    assert all(isinstance(c["person"], int) and c["source"] == "rule" for c in created)
+    assert {(r[2], r[3], r[4]) for r in rows} == {
+        ("once", None, None),
+        ("interval", 1, None),
+        ("window", None, 2026),
+    }
+    # One run made them all, audited by one line per rule naming it, the run and the count.
+    run = RuleRun.objects.get()
+    assert set(Assignment.objects.values_list("run", flat=True)) == {run.pk}
+    applied = [dict(c) for a, c in lines if a == "rule.apply"]
+    assert sorted(c["created"] for c in applied) == [4, 4, 5]
+    assert all(c["run"] == run.pk and c["covered_at_once"] == 0 for c in applied)
+    assert not [a for a, _ in lines if a == "assignment.create"]
 
 
 def test_rule_apply_to_many_persons_reads_them_through_a_temporary_table(

@@ -29,7 +29,7 @@ def test_each_service_audits(make_person, make_attestation, make_rule):
     assert actions() == ["attestation.create"]
 
     rule_apply(rule=make_rule(item=attestation.item, units=[icu]), actor=educator)
-    assert actions()[-1] == "assignment.create"
+    assert actions()[-1] == "rule.apply"
 
     with origin(request_id="req-1", source="10.0.0.7"):
         attestation_acknowledge(person=nurse, item=attestation.item)
@@ -72,4 +72,9 @@ def test_bulk_writes_audit_in_bulk(make_person, make_attestation, make_rule, dja
     rule = make_rule(item=make_attestation().item, units=[icu])
     with django_assert_max_num_queries(20):
         assert rule_apply(rule=rule) == 40
-    assert AuditEntry.objects.filter(action="assignment.create").count() == 40
+    # A rule run's requirements are audited by one line naming the rule, the run and the count.
+    line = AuditEntry.objects.get(action="rule.apply")
+    run = Assignment.objects.values_list("run", flat=True).distinct().get()
+    assert (line.target_type, line.target_id) == ("assignments.assignmentrule", str(rule.pk))
+    assert line.changes == {"run": run, "item": rule.item_id, "created": 40, "covered_at_once": 0}
+    assert not AuditEntry.objects.filter(action="assignment.create").exists()
