@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from bedside.learning.models import (
     Room,
     SessionMode,
 )
+from bedside.learning.notices import Notice, link, notices_claim
 from bedside.people import access
 from bedside.people.models import Capability, Person
 from bedside.rosters.models import Shift, ShiftStatus
@@ -93,15 +93,9 @@ def session_delete(*, actor: Person | None, session: CourseSession) -> None:
     session.delete()
 
 
-def _mail_after_commit(persons: list[Person], subject: str, body: str) -> None:
-    addresses = [p.email for p in persons if p.email]
-    if addresses:
-        transaction.on_commit(
-            lambda: [
-                send_mail(subject=subject, message=body, from_email=None, recipient_list=[a])
-                for a in addresses
-            ]
-        )
+def when(session: CourseSession) -> str:
+    """The session's start as people say it, in the hospital's time zone."""
+    return timezone.localtime(session.starts_at).strftime("%a %d %b %Y, %H:%M")
 
 
 @transaction.atomic
@@ -122,12 +116,19 @@ def session_cancel(*, actor: Person | None, session: CourseSession, reason: str 
         status=RegistrationStatus.CANCELLED, cancelled_at=now
     )
     audit(actor=actor, action="session.cancel", target=session, changes={"reason": reason, "told": len(live)})
-    when = timezone.localtime(session.starts_at).strftime("%a %d %b %Y, %H:%M")
-    _mail_after_commit(
-        [r.person for r in live],
-        f"Cancelled: {session.course.title} on {when}",
-        f"The session of “{session.course.title}” on {when} is cancelled. {reason}\n"
-        "Your place is freed: choose another session on the course page in Bedside.",
+    title, on = session.course.title, when(session)
+    notices_claim(
+        [
+            Notice(
+                r,
+                f"cancelled:{now.isoformat()}",
+                f"Cancelled: {title} on {on}",
+                f"The session of “{title}” on {on} is cancelled. {reason}\n"
+                "Your place is freed: choose another session on the course page in Bedside:\n"
+                f"{link('course', session.course_id)}\n",
+            )
+            for r in live
+        ]
     )
     return len(live)
 
@@ -239,28 +240,37 @@ def register(
     return registration
 
 
-def _promote(session: CourseSession, now: dt.datetime) -> Registration | None:
-    """Give the freed seat to the first on the waiting list (the session row is locked by the caller)."""
-    if _seats_taken(session) >= session.seats:
-        return None
-    first = (
+def promote(session: CourseSession, now: dt.datetime) -> list[Registration]:
+    """Give every free seat to the first on the waiting list, in order, and tell each (the caller holds
+    the session's row lock). Returns who was promoted."""
+    free = session.seats - _seats_taken(session)
+    if free <= 0:
+        return []
+    first = list(
         Registration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
         .order_by("queued_at", "pk")
-        .select_related("person")
-        .first()
+        .select_related("person")[:free]
     )
-    if first is None:
-        return None
-    Registration.objects.filter(pk=first.pk, status=RegistrationStatus.WAITLISTED).update(
+    if not first:
+        return []
+    Registration.objects.filter(pk__in=[r.pk for r in first], status=RegistrationStatus.WAITLISTED).update(
         status=RegistrationStatus.REGISTERED
     )
-    first.status = RegistrationStatus.REGISTERED
-    audit(actor=None, action="registration.promote", target=first, changes={"session": session.pk})
-    when = timezone.localtime(session.starts_at).strftime("%a %d %b %Y, %H:%M")
-    _mail_after_commit(
-        [first.person],
-        f"You have a seat: {session.course.title} on {when}",
-        f"A seat freed up and it is yours: “{session.course.title}” on {when}.",
+    title, on = session.course.title, when(session)
+    for r in first:
+        r.status = RegistrationStatus.REGISTERED
+        audit(actor=None, action="registration.promote", target=r, changes={"session": session.pk})
+    notices_claim(
+        [
+            Notice(
+                r,
+                f"promoted:{now.isoformat()}",
+                f"You have a seat: {title} on {on}",
+                f"A seat freed up and it is yours: “{title}” on {on}.\n"
+                f"If you cannot come, cancel your place so the next person gets it:\n{link('session', session.pk)}\n",
+            )
+            for r in first
+        ]
     )
     return first
 
@@ -301,7 +311,7 @@ def registration_cancel(
     if not changed:  # pragma: no cover - the session lock serialises cancellations
         return None
     audit(actor=actor, action="registration.cancel", target=registration, changes={"session": session.pk})
-    return _promote(session, now) if held_seat else None
+    return (promote(session, now) or [None])[0] if held_seat else None
 
 
 def upcoming_for(person: Person, now: dt.datetime):

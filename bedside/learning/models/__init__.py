@@ -21,6 +21,7 @@ from bedside.learning.models.sessions import (
     RegistrationStatus,
     Room,
     SessionMode,
+    SessionNotice,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "RevisionState",
     "Room",
     "SessionMode",
+    "SessionNotice",
 ]

@@ -123,3 +123,29 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar of {self.person_id}"
+
+
+class SessionNotice(models.Model):
+    """A message to a learner about their place (a seat freed for them, a session cancelled, moved or
+    shrunk), claimed in the transaction that caused it and sent after commit by a job, as the
+    assignments reminders are: no mail leaves for a change that rolled back, and none twice."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="notices")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=60, help_text="What happened and when, e.g. promoted:<time>")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    batch = models.UUIDField(db_index=True)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "key"], name="session_notice_once")]
+        indexes = [
+            models.Index(
+                fields=["claimed_at"], condition=Q(sent_at__isnull=True), name="session_notice_unsent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.recipient_id}"

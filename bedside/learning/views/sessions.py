@@ -84,6 +84,7 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
         if place is None and session.cancelled_at is None
         else [],
         "instructs": access.can(person, INSTRUCTS, session, own=True),
+        "manages": access.has_any(person, sessions.MANAGERS),
         "started": session.starts_at <= now,
         "cancel_open": place is None
         or place.status == RegistrationStatus.WAITLISTED
@@ -161,7 +162,13 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
         can_author = True
     except PermissionDenied:
         can_author = False
-    context = {"session": session, "rows": rows, "counts": counts, "can_author": can_author}
+    context = {
+        "session": session,
+        "rows": rows,
+        "counts": counts,
+        "can_author": can_author,
+        "started": session.starts_at <= timezone.now(),
+    }
     return render(request, "learning/roster.html", context)
 
 
