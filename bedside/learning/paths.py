@@ -72,14 +72,82 @@ def path_step_add(
     if any(p.path_id != path.pk for p in needs):
         raise ValidationError("Prerequisites must be steps of the same path.")
     step.prerequisites.set(needs)
-    minutes = sum(s.course.item.minutes for s in path.steps.select_related("course__item"))
-    LearningItem.objects.filter(pk=path.item_id).update(minutes=minutes)
+    _path_minutes(path)
     audit(
         actor=actor,
         action="path.step_add",
         target=step,
         changes={"course": course.pk, "needs": [p.pk for p in needs]},
     )
+    return step
+
+
+def _path_minutes(path: LearningPath) -> None:
+    minutes = sum(s.course.item.minutes for s in path.steps.select_related("course__item"))
+    LearningItem.objects.filter(pk=path.item_id).update(minutes=minutes)
+
+
+@transaction.atomic
+def path_step_move(*, path: LearningPath, actor: Person | None, step: PathStep, up: bool) -> PathStep:
+    """Swap a step with its neighbour, unless that puts a step before one it needs."""
+    require_path_author(actor, path)
+    LearningPath.objects.select_for_update().filter(pk=path.pk).first()  # one reorder at a time
+    step = path.steps.select_related("course__item").get(pk=step.pk)
+    other = (
+        path.steps.select_related("course__item").filter(position=step.position + (-1 if up else 1)).first()
+    )
+    if other is None:
+        raise ValidationError("That step is already " + ("first." if up else "last."))
+    earlier, later = (other, step) if up else (step, other)
+    if later.prerequisites.filter(pk=earlier.pk).exists():
+        raise ValidationError(
+            f"“{later.course.item.title}” needs “{earlier.course.item.title}” first: it cannot come before it."
+        )
+    a, b = step.position, other.position
+    PathStep.objects.filter(pk=step.pk).update(position=0)
+    PathStep.objects.filter(pk=other.pk).update(position=a)
+    PathStep.objects.filter(pk=step.pk).update(position=b)
+    step.position = b
+    audit(actor=actor, action="path.step_move", target=step, changes={"from": a, "to": b})
+    return step
+
+
+@transaction.atomic
+def path_step_remove(*, path: LearningPath, actor: Person | None, step: PathStep) -> None:
+    """Take a course off the path; steps that needed it need what it needed instead (the chain holds)."""
+    require_path_author(actor, path)
+    LearningPath.objects.select_for_update().filter(pk=path.pk).first()
+    step = path.steps.get(pk=step.pk)
+    inherited = list(step.prerequisites.all())
+    dependants = list(step.unlocks.all())
+    for d in dependants:
+        d.prerequisites.remove(step)
+        d.prerequisites.add(*[p for p in inherited if p.pk != d.pk])
+    position = step.position
+    audit(
+        actor=actor,
+        action="path.step_remove",
+        target=step,
+        changes={"course": step.course_id, "dependants": [d.pk for d in dependants]},
+    )
+    step.delete()
+    for later in path.steps.filter(position__gt=position).order_by("position"):
+        PathStep.objects.filter(pk=later.pk).update(position=later.position - 1)
+    _path_minutes(path)
+
+
+@transaction.atomic
+def path_step_prerequisites_set(
+    *, path: LearningPath, actor: Person | None, step: PathStep, prerequisites
+) -> PathStep:
+    """Choose what a step needs first: only steps that come before it on the same path."""
+    require_path_author(actor, path)
+    step = path.steps.get(pk=step.pk)
+    needs = list(prerequisites)
+    if any(p.path_id != path.pk or p.position >= step.position for p in needs):
+        raise ValidationError("A step can need only steps that come before it on the same path.")
+    step.prerequisites.set(needs)
+    audit(actor=actor, action="path.step_needs", target=step, changes={"needs": [p.pk for p in needs]})
     return step
 
 

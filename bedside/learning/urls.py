@@ -1,6 +1,17 @@
 from django.urls import path
 
-from bedside.learning.views import authoring, calendars, learner, paths, quiz, reports, sessions, validate
+from bedside.learning.views import (
+    authoring,
+    calendars,
+    learner,
+    paths,
+    quiz,
+    reports,
+    session_edit,
+    sessions,
+    staff,
+    validate,
+)
 
 urlpatterns = [
     # Learners
@@ -21,6 +32,9 @@ urlpatterns = [
     path("sessions/<int:session_id>/screen/", sessions.screen, name="session-screen"),
     path("sessions/<int:session_id>/screen/code/", sessions.screen_code, name="session-screen-code"),
     path("sessions/<int:session_id>/cancel/", sessions.session_cancel, name="session-cancel"),
+    path("sessions/<int:session_id>/edit/", session_edit.session_edit, name="teach-session-edit"),
+    # Managers
+    path("sessions/<int:session_id>/register-staff/", staff.register_staff, name="session-register-staff"),
     path("skills-checks/", validate.skills, name="skills-checks"),
     path("paths/<int:path_id>/", paths.path, name="learning-path"),
     # Educators
@@ -28,6 +42,7 @@ urlpatterns = [
     path("teach/<int:course_id>/", authoring.course, name="teach-course"),
     path("teach/<int:course_id>/modules/new/", authoring.module_new, name="teach-module-new"),
     path("teach/<int:course_id>/modules/", authoring.module_action, name="teach-module-action"),
+    path("teach/<int:course_id>/library-picker/", authoring.library_picker, name="teach-library-picker"),
     path("teach/<int:course_id>/questions/new/", authoring.question_new, name="teach-question-new"),
     path("teach/<int:course_id>/publish/", authoring.publish, name="teach-publish"),
     path("teach/<int:course_id>/preview/", authoring.preview, name="teach-preview"),

@@ -12,7 +12,10 @@ import datetime as dt
 
 from bedside.testing.authz_table import ADMINS, NOBODY, SIGNED_IN, TEACHERS, Access
 
-LEARNER = frozenset({"learner"})  # the walk enrols the learner; only their own steps and attempts open
+LEARNER = frozenset({"learner"})
+MANAGERS = frozenset(
+    {"manager", "admin", "staff_admin"}
+)  # the walk enrols the learner; only their own steps and attempts open
 
 URLS: dict[str, Access] = {
     "learning-catalogue": Access(get=SIGNED_IN),
@@ -34,6 +37,9 @@ URLS: dict[str, Access] = {
     "session-screen": Access(get=TEACHERS, obj="session"),
     "session-screen-code": Access(get=TEACHERS, obj="session"),
     "session-cancel": Access(post=TEACHERS, obj="session"),
+    "teach-session-edit": Access(get=TEACHERS, post=TEACHERS, obj="session"),
+    # Managers register their staff for any session (overriding a clash with a reason); sessions are open.
+    "session-register-staff": Access(get=MANAGERS, post=MANAGERS, obj="session", unscoped=True),
     # Validators sign off skills checks of people they oversee (teach counts too).
     "skills-checks": Access(get=TEACHERS, post=TEACHERS),
     "learning-path": Access(get=SIGNED_IN, obj="path", unscoped=True),
@@ -45,6 +51,7 @@ URLS: dict[str, Access] = {
     "teach-course": Access(get=TEACHERS, obj="course"),
     "teach-module-new": Access(get=TEACHERS, post=TEACHERS, obj="course"),
     "teach-module-action": Access(post=TEACHERS, obj="course"),
+    "teach-library-picker": Access(get=TEACHERS, obj="course"),
     "teach-question-new": Access(get=TEACHERS, post=TEACHERS, obj="course"),
     "teach-publish": Access(post=TEACHERS, obj="course"),
     "teach-preview": Access(get=TEACHERS, obj="course"),

@@ -12,12 +12,21 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from bedside.learning import authoring, sessions
-from bedside.learning.forms import CourseForm, ModuleForm, QuestionForm, RequireForm, SessionForm
+from bedside.learning.forms import (
+    LIBRARY_KIND,
+    CourseForm,
+    ModuleForm,
+    QuestionForm,
+    RequireForm,
+    SessionForm,
+    library_versions,
+)
 from bedside.learning.models import Course, CourseSession, ModuleKind, Room
 from bedside.learning.scopes import AUTHORS, authoring_departments
 from bedside.people import access
 from bedside.people.models import Person
 from bedside.people.timezones import system_tz
+from bedside.records.search import search_items
 
 DENIED = "Course authoring is for educators."
 MISSING = (
@@ -94,17 +103,45 @@ def module_new(request: HttpRequest, course_id: int) -> HttpResponse:
         kind = ModuleKind.READING
     form = ModuleForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if v is not None}
         try:
-            authoring.module_add(course=course, actor=request.user, kind=kind, **form.cleaned_data)
+            authoring.module_add(course=course, actor=request.user, kind=kind, **fields)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
             messages.success(request, "Module added to the draft.")
             return redirect("teach-course", course.pk)
+    context = {"course": course, "form": form, "kind": kind, "kind_label": ModuleKind(kind).label}
+    if kind == ModuleKind.READING:
+        q = (request.GET.get("library_q") or "").strip()[:100]
+        chosen = form.cleaned_data.get("resource_version") if form.is_bound and form.is_valid() else None
+        picked = request.POST.get("resource_version") or ""
+        if chosen is None and picked.isdigit():
+            chosen = library_versions().filter(pk=int(picked[:12])).first()
+        context |= {"library_q": q, "hits": _library_hits(q), "chosen": chosen}
+    return render(request, "learning/teach_module.html", context)
+
+
+PICKER_HITS = 12
+
+
+def _library_hits(q: str) -> list:
+    """Published library resources answering `q`, through the catalogue's search registry."""
+    hits = [h for h in search_items(q, kinds=(LIBRARY_KIND,), limit=PICKER_HITS) if h.version_id]
+    current = set(library_versions().filter(pk__in=[h.version_id for h in hits]).values_list("pk", flat=True))
+    return [h for h in hits if h.version_id in current]
+
+
+@login_required
+@require_safe
+def library_picker(request: HttpRequest, course_id: int) -> HttpResponse:
+    """The picker's results for a search (htmx swaps them under the search box)."""
+    course = authored(request, course_id)
+    q = (request.GET.get("library_q") or "").strip()[:100]
     return render(
         request,
-        "learning/teach_module.html",
-        {"course": course, "form": form, "kind": kind, "kind_label": ModuleKind(kind).label},
+        "learning/_library_picker.html",
+        {"course": course, "library_q": q, "hits": _library_hits(q), "chosen": None},
     )
 
 
@@ -217,10 +254,8 @@ def require(request: HttpRequest, course_id: int) -> HttpResponse:
     return render(request, "learning/teach_require.html", {"course": course, "form": form})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
-    course = authored(request, course_id)
+def session_choices(request: HttpRequest, course: Course) -> tuple:
+    """Rooms of the sites the educator teaches (and the course's), and who may instruct."""
     site_ids = set(access.units_in_scope(request.user, AUTHORS).values_list("site_id", flat=True))
     if course.department_id:
         site_ids.add(course.department.site_id)
@@ -234,6 +269,14 @@ def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
         instructors = instructors.filter(
             pk__in=access.persons_in_scope(request.user, AUTHORS).values("pk")
         ) | Person.objects.filter(pk=request.user.pk)
+    return rooms, instructors
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = authored(request, course_id)
+    rooms, instructors = session_choices(request, course)
     tz = system_tz()
     form = SessionForm(request.POST or None, rooms=rooms, instructors=instructors, tz=tz)
     if request.method == "POST" and form.is_valid():

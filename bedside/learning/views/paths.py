@@ -93,6 +93,10 @@ def teach_path(request: HttpRequest, path_id: int) -> HttpResponse:
         raise Http404(
             "You can edit only the paths of your departments and those you own: this one is not, or does not exist."
         )
+    action = request.POST.get("action", "add") if request.method == "POST" else ""
+    if action in ("up", "down", "remove", "needs"):
+        _step_action(request, found, action)
+        return redirect("teach-path", found.pk)
     form = StepForm(request.POST or None, courses=queries.published_courses())
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,5 +111,44 @@ def teach_path(request: HttpRequest, path_id: int) -> HttpResponse:
         else:
             messages.success(request, "Course added to the path.")
             return redirect("teach-path", found.pk)
-    steps = found.steps.select_related("course__item").prefetch_related("prerequisites__course__item")
-    return render(request, "learning/teach_path.html", {"path": found, "steps": steps, "form": form})
+    steps = list(found.steps.select_related("course__item").prefetch_related("prerequisites"))
+    rows = [
+        {
+            "step": s,
+            "needs": [p for p in s.prerequisites.all()],
+            "earlier": steps[:n],
+            "first": n == 0,
+            "last": n == len(steps) - 1,
+        }
+        for n, s in enumerate(steps)
+    ]
+    titles = {s.pk: s.course.item.title for s in steps}
+    for row in rows:
+        row["need_titles"] = [titles[p.pk] for p in row["needs"]]
+        row["need_ids"] = {p.pk for p in row["needs"]}
+    return render(request, "learning/teach_path.html", {"path": found, "rows": rows, "form": form})
+
+
+def _step_action(request: HttpRequest, found: LearningPath, action: str) -> None:
+    step = found.steps.select_related("course__item").filter(pk=request.POST.get("step") or 0).first()
+    if step is None:
+        messages.error(request, "Choose a step of this path.")
+        return
+    title = step.course.item.title
+    try:
+        if action == "remove":
+            paths.path_step_remove(path=found, actor=request.user, step=step)
+            messages.success(
+                request, f"“{title}” taken off the path; what needed it now needs what it needed."
+            )
+        elif action == "needs":
+            ids = [int(v) for v in request.POST.getlist("needs") if v.isdigit()]
+            needs = list(found.steps.filter(pk__in=ids))
+            if len(needs) != len(set(ids)):
+                raise ValidationError("Choose steps of this path.")
+            paths.path_step_prerequisites_set(path=found, actor=request.user, step=step, prerequisites=needs)
+            messages.success(request, f"Saved what “{title}” needs first.")
+        else:
+            paths.path_step_move(path=found, actor=request.user, step=step, up=action == "up")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
