@@ -84,7 +84,14 @@ def courses_list(
     modality: Annotated[
         Modality | None, Query(None, description="online, classroom, blended or simulation")
     ] = None,
-    q: Annotated[str | None, Query(None, max_length=100, description="Words in the title or summary")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            None,
+            max_length=100,
+            description="Words in the title or summary, or in the text of a reading (library search)",
+        ),
+    ] = None,
 ):
     """Every published course, by title (the catalogue is open to every signed-in person)."""
     return queries.catalogue(request.auth, q=q or "", modality=modality or "")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bedside.core.forms import AccessibleForm
 from bedside.learning.models import Modality, ModuleKind, QuestionKind, Room, SessionMode
 from bedside.people.models import Department, JobRole, Person, Unit
+from bedside.records.models import ItemVersion
 
 DURATIONS = [
     ("", "Any length"),
@@ -53,7 +54,7 @@ class ModuleForm(AccessibleForm):
     """The fields of one kind of module; the view shows only those that apply to the kind."""
 
     FIELDS = {
-        ModuleKind.READING: ("title", "minutes", "body"),
+        ModuleKind.READING: ("title", "minutes", "body", "resource_version"),
         ModuleKind.VIDEO: ("title", "minutes", "video_url", "min_watched_percent"),
         ModuleKind.QUIZ: ("title", "minutes", "draw_count", "pass_percent", "max_attempts"),
         ModuleKind.SESSION: ("title", "minutes"),
@@ -65,7 +66,15 @@ class ModuleForm(AccessibleForm):
     body = forms.CharField(
         label="Text",
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="Plain text; a blank line starts a paragraph.",
+        required=False,
+        help_text="Plain text; a blank line starts a paragraph. Or choose a library resource below.",
+    )
+    # Rendered by the library picker (radio buttons from a search), not by its widget.
+    resource_version = forms.ModelChoiceField(
+        label="Library resource",
+        queryset=ItemVersion.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": "Choose a published library resource from the search."},
     )
     video_url = forms.URLField(label="Video address", help_text="An MP4 or WebM file the browser can play")
     min_watched_percent = forms.IntegerField(
@@ -89,6 +98,23 @@ class ModuleForm(AccessibleForm):
             if name not in keep:
                 del self.fields[name]
         self.fields["title"].error_messages["required"] = "Enter the module's title."
+        if "resource_version" in self.fields:
+            self.fields["resource_version"].queryset = library_versions()
+
+    def clean(self):
+        data = super().clean()
+        reading = "resource_version" in self.fields and "resource_version" not in self.errors
+        if reading and not data.get("body", "").strip() and not data.get("resource_version"):
+            self.add_error("body", "Write the reading's text, or choose a library resource for it.")
+        return data
+
+
+LIBRARY_KIND = "library"  # a library resource is a catalogue item of this kind (docs/contracts.md)
+
+
+def library_versions():
+    """Published versions of library resources still in the library (the catalogue's ItemVersions)."""
+    return ItemVersion.objects.filter(item__kind=LIBRARY_KIND, item__active=True).select_related("item")
 
 
 class QuestionForm(AccessibleForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
@@ -11,6 +12,7 @@ from bedside.learning.models import (
     Course,
     CourseSession,
     Enrolment,
+    Module,
     ModuleProgress,
     Registration,
     RegistrationStatus,
@@ -18,6 +20,9 @@ from bedside.learning.models import (
 )
 from bedside.people.audiences import audiences_of
 from bedside.people.models import Person
+from bedside.records.search import search_items
+
+READING_HITS = 50
 
 
 def published_courses() -> QuerySet[Course]:
@@ -32,12 +37,46 @@ def published_courses() -> QuerySet[Course]:
     )
 
 
+@dataclass(frozen=True)
+class ReadingMatch:
+    """A course found through one of its readings: the reading, and where its text matched."""
+
+    module_title: str
+    title: str
+    snippet: str  # safe HTML from the searching app
+
+
+def reading_matches(q: str) -> dict[int, list[ReadingMatch]]:
+    """Published courses whose current revision reads an item that the catalogue's search finds for `q`
+    (a library resource, any version of it), with the search's highlighted snippet."""
+    hits = {h.item_id: h for h in search_items(q, limit=READING_HITS)}
+    if not hits:
+        return {}
+    modules = (
+        Module.objects.filter(
+            revision__state=RevisionState.PUBLISHED, resource_version__item_id__in=list(hits)
+        )
+        .select_related("resource_version")
+        .order_by("revision__course_id", "position")
+        .values_list("revision__course_id", "title", "resource_version__item_id")
+    )
+    found: dict[int, list[ReadingMatch]] = {}
+    for course_id, module_title, item_id in modules:
+        hit = hits[item_id]
+        found.setdefault(course_id, []).append(ReadingMatch(module_title, hit.title, hit.snippet))
+    return found
+
+
 def catalogue(
     person: Person, *, q: str = "", modality: str = "", duration: str = "", for_me: bool = False
 ) -> QuerySet[Course]:
+    """Published courses filtered as asked; `q` matches a title or summary, or a reading the search finds
+    (each such course carries `reading_matches`, the readings and their snippets)."""
     rows = published_courses()
+    readings: dict[int, list[ReadingMatch]] = {}
     if q:
-        rows = rows.filter(Q(item__title__icontains=q) | Q(summary__icontains=q))
+        readings = reading_matches(q)
+        rows = rows.filter(Q(item__title__icontains=q) | Q(summary__icontains=q) | Q(pk__in=list(readings)))
     if modality:
         rows = rows.filter(modality=modality)
     if duration == "15":
@@ -48,6 +87,11 @@ def catalogue(
         rows = rows.filter(item__minutes__gt=60)
     if for_me:
         rows = rows.filter(Q(audience__isnull=True) | Q(audience__in=[a.pk for a in audiences_of(person)]))
+    if readings:
+        found = list(rows)
+        for c in found:
+            c.reading_matches = readings.get(c.pk, [])
+        return found
     return rows
 
 

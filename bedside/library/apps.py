@@ -13,11 +13,14 @@ class LibraryConfig(AppConfig):
         from bedside.library import scopes, tasks
         from bedside.library.kind import resource_status
         from bedside.library.models import KIND
+        from bedside.library.search import item_hits
         from bedside.library.today import changed_cards
         from bedside.records.kinds import ItemKind, register_kind
         from bedside.records.models import Verb
+        from bedside.records.search import register_item_search
 
         scopes.register()
+        register_item_search(KIND, item_hits)
         register_kind(
             ItemKind(
                 kind=KIND,

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from bedside.library.models import Collection, Resource, SearchEntry, Synonym, VersionStatus
+from bedside.library.models import Collection, Resource, ResourceVersion, SearchEntry, Synonym, VersionStatus
 from bedside.library.rendering import fold, plain_text
+from bedside.records.search import ItemHit
 
 CANDIDATES = 2000
 START, STOP = "\x02", "\x03"
@@ -306,3 +307,28 @@ def _postgresql(words, phrases, allowed_sql, params, limit, offset):
         fetched = cursor.fetchall()
     total = fetched[0][3] if fetched else 0
     return [(pk, rank, snippet) for pk, rank, snippet, _ in fetched], total
+
+
+def item_hits(text: str, limit: int) -> list[ItemHit]:
+    """The catalogue's view of a search (`records.search`): each resource's item and current version."""
+    results = search(text, limit=limit)
+    current = {
+        v.resource_id: v.item_version
+        for v in ResourceVersion.objects.filter(
+            resource__in=[h.resource.pk for h in results.hits], status=VersionStatus.PUBLISHED
+        ).select_related("item_version")
+    }
+    hits = []
+    for h in results.hits:
+        version = current.get(h.resource.pk)
+        hits.append(
+            ItemHit(
+                item_id=h.resource.item_id,
+                version_id=version.pk if version else None,
+                title=h.resource.item.title,
+                version_label=version.label if version else "",
+                snippet=h.snippet,
+                rank=h.rank,
+            )
+        )
+    return hits
