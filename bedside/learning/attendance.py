@@ -119,25 +119,30 @@ def checkin(
 ) -> Registration:
     """A learner checks in with the code on the screen; anything wrong is refused and writes nothing."""
     now = now or timezone.now()
-    session = CourseSession.objects.select_related("course__item").get(pk=session.pk)
+    # One read: the person's place (locked), with its session, course and item (the session as it is now).
+    registration = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("session__course__item")
+        .filter(session_id=session.pk, person=person)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+    if registration is not None:
+        session = registration.session
+        registration.person = person
+    else:
+        session = CourseSession.objects.select_related("course__item").get(pk=session.pk)
     if session.cancelled_at is not None:
         raise ValidationError("This session is cancelled.")
     if not checkin_open(session, now):
         raise ValidationError("Check-in opens 30 minutes before the session starts and closes when it ends.")
     _code_valid(session, code, now)
-    registration = (
-        Registration.objects.select_for_update()
-        .filter(session=session, person=person)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .first()
-    )
     if registration is None or registration.status == RegistrationStatus.WAITLISTED:
         raise ValidationError("You do not have a seat in this session: ask the instructor to add you.")
     if registration.status == RegistrationStatus.ATTENDED:
         raise ValidationError(
             f"You already checked in at {timezone.localtime(registration.attended_at):%H:%M}."
         )
-    registration.session = session
     return _attend(registration, by=person, method="code", now=now)
 
 

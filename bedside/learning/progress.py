@@ -48,7 +48,12 @@ def _pinned_revision(person: Person, course: Course) -> CourseRevision | None:
     )
     if pinned is None:
         return None
-    return course.revisions.filter(version_id=pinned).exclude(state=RevisionState.DRAFT).first()
+    return (
+        course.revisions.select_related("version")
+        .filter(version_id=pinned)
+        .exclude(state=RevisionState.DRAFT)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -58,7 +63,8 @@ def enrol(*, person: Person, course: Course, now: dt.datetime | None = None) -> 
     if found is not None:
         return found
     revision = (
-        _pinned_revision(person, course) or course.revisions.filter(state=RevisionState.PUBLISHED).first()
+        _pinned_revision(person, course)
+        or course.revisions.select_related("version").filter(state=RevisionState.PUBLISHED).first()
     )
     if revision is None:
         raise ValidationError("This course is not published yet.")
