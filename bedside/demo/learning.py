@@ -268,3 +268,91 @@ def seed_learning(org: Organisation, *, now: dt.datetime) -> dict[str, int]:
             booked += 1
             break
     return {"courses": 3 if sepsis else 2, "sessions": len(made), "session places": booked}
+
+
+def seed_learning_extras(org: Organisation, *, now: dt.datetime) -> dict[str, int]:
+    """After the library: a course whose reading is a library version (found through the catalogue's
+    search registry), an ICU cross-training path of three courses, and a clash the MICU manager
+    overrides with a reason (audited)."""
+    from bedside.learning import paths
+    from bedside.learning.models import Course, CourseSession
+    from bedside.records.models import ItemVersion
+    from bedside.records.search import search_items
+
+    educator = Person.objects.get(email=f"educator@{DEMO_DOMAIN}")
+    manager = Person.objects.get(email=f"manager@{DEMO_DOMAIN}")
+    micu = org.units["HG-MICU"]
+    hits = [
+        h for h in search_items("prone positioning ventilated", kinds={"library"}, limit=5) if h.version_id
+    ]
+    made = {}
+    if hits:
+        prone = _course(
+            educator,
+            micu.department,
+            "Prone positioning in the ICU",
+            "Turn a ventilated patient safely: the library's current guidance, then a team drill.",
+            "blended",
+            "1",
+            [
+                (
+                    ModuleKind.READING,
+                    {
+                        "title": "The guidance",
+                        "minutes": 6,
+                        "resource_version": ItemVersion.objects.get(pk=hits[0].version_id),
+                    },
+                ),
+                (
+                    ModuleKind.READING,
+                    {
+                        "title": "Roles in the turn",
+                        "minutes": 4,
+                        "body": "One at the head holds the airway and calls the turn; two each side; one watches the lines.",
+                    },
+                ),
+            ],
+            [],
+            now,
+        )
+        made["prone"] = prone
+    cross = paths.path_create(
+        actor=None,
+        title="ICU cross-training",
+        summary="For nurses joining the ICU from the floors: sepsis first, then lines, then proning.",
+        department=micu.department,
+        now=now,
+    )
+    cross.owner = educator
+    cross.save(update_fields=["owner"])
+    titles = ["Sepsis recognition: the first hour", "Central line care bundle"]
+    courses = {c.item.title: c for c in Course.objects.filter(item__title__in=titles).select_related("item")}
+    for title in titles:
+        paths.path_step_add(path=cross, actor=None, course=courses[title])
+    if "prone" in made:
+        paths.path_step_add(path=cross, actor=None, course=made["prone"])
+    overridden = 0
+    # The in-situ mock code on the MICU comes first: the manager frees a nurse on shift for it.
+    labs = CourseSession.objects.filter(
+        course__item__title__in=[*titles, "Mock code: in situ simulation"],
+        cancelled_at__isnull=True,
+        starts_at__gt=now,
+    ).order_by("starts_at")
+    staff = list(
+        Person.objects.filter(jobs__unit=micu, jobs__end_date__isnull=True, status="active").order_by("pk")
+    )
+    for lab in labs:
+        booked = set(lab.registrations.values_list("person_id", flat=True))
+        clashing = next((p for p in staff if p.pk not in booked and sessions.clashes(p, lab)), None)
+        if clashing is None:
+            continue
+        sessions.register(
+            person=clashing,
+            session=lab,
+            actor=manager,
+            override_reason="A float nurse covers her patients during the mock code.",
+            now=now,
+        )
+        overridden = 1
+        break
+    return {"library readings": len(made), "learning paths": 1, "clash overrides": overridden}

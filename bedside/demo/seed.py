@@ -29,7 +29,7 @@ from bedside.demo.campaigns import seed_campaign
 from bedside.demo.completion import Spread, complete_requirements
 from bedside.demo.drills import seed_drills
 from bedside.demo.history import plan_requirements
-from bedside.demo.learning import seed_learning
+from bedside.demo.learning import seed_learning, seed_learning_extras
 from bedside.demo.logins import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.organisation import Organisation, create_organisation, plan_sites
 from bedside.demo.people import PersonPlan, plan_people
@@ -141,6 +141,8 @@ def seed_hospital(
                 report.counts.update(seed_campaign(org, today=today, now=now, seed=seed))
             with step("library"):
                 report.counts.update(_library(rng, today, now))
+            with step("courses from the library"):
+                report.counts.update(seed_learning_extras(org, now=now))
     report.counts.update(writer.counts)
     return report
 

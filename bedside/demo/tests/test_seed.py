@@ -15,7 +15,7 @@ from django.urls import reverse
 from bedside.assignments.models import Assignment, AssignmentRule
 from bedside.assignments.queries import required, with_status
 from bedside.audit.models import AuditEntry
-from bedside.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from bedside.demo.logins import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.seed import seed_hospital
 from bedside.demo.staffing import windows_of
 from bedside.demo.training import CATALOGUE, statement_for
@@ -220,3 +220,22 @@ def test_the_demo_has_a_surge_campaign_launched_over_imported_minimums(seeded, c
     client.force_login(Person.objects.get(email="manager@demo.bedside.test"))
     micu = Unit.objects.get(code="HG-MICU")
     assert "Registered nurse" in client.get(reverse("coverage", args=[micu.pk])).content.decode()
+
+
+def test_demo_has_a_library_reading_a_path_and_a_managers_clash_override(seeded):
+    from bedside.learning.models import LearningPath, Module, Registration
+
+    reading = Module.objects.get(
+        revision__course__item__title="Prone positioning in the ICU", title="The guidance"
+    )
+    assert reading.resource_version.item.kind == "library"
+    path = LearningPath.objects.get(item__title="ICU cross-training")
+    assert [s.course.item.title for s in path.steps.select_related("course__item")] == [
+        "Sepsis recognition: the first hour",
+        "Central line care bundle",
+        "Prone positioning in the ICU",
+    ]
+    # The small test hospital rosters 7 days: its MICU may have nobody on shift during a lab to free.
+    overrides = Registration.objects.filter(override_by__email=f"manager@{DEMO_DOMAIN}")
+    assert overrides.count() == seeded.counts["clash overrides"] <= 1
+    assert all("float nurse" in r.override_reason for r in overrides)
