@@ -95,7 +95,9 @@ def session_update(
     require_author(actor, session.course)
     now = now or timezone.now()
     session = (
-        CourseSession.objects.select_for_update().select_related("course__item", "room").get(pk=session.pk)
+        CourseSession.objects.select_for_update(of=("self",))
+        .select_related("course__item", "room")
+        .get(pk=session.pk)
     )
     new = {
         "starts_at": starts_at or session.starts_at,
