@@ -64,6 +64,7 @@ class _DueDates:
         self.zones = zones
         self.memo: dict[tuple[dt.date, zoneinfo.ZoneInfo], dt.datetime] = {}
         self.days: dict[tuple, dt.date] = {}
+        self.firsts: dict[tuple, dt.datetime] = {}
 
     def __call__(self, day: dt.date, person_id: int) -> dt.datetime:
         tz = self.zones[person_id]
@@ -73,10 +74,15 @@ class _DueDates:
         return found
 
     def first(self, rule: AssignmentRule, on: dt.date, hired: dt.date | None, person_id: int) -> dt.datetime:
-        day = self.days.get((on, hired))
-        if day is None:
-            day = self.days[(on, hired)] = first_due(rule, on=on, hire_date=hired)
-        return self(day, person_id)
+        # One lookup per person in the common case (30,000 nurses share a few hire dates and zones).
+        key = (on, hired, self.zones[person_id])
+        found = self.firsts.get(key)
+        if found is None:
+            day = self.days.get((on, hired))
+            if day is None:
+                day = self.days[(on, hired)] = first_due(rule, on=on, hire_date=hired)
+            found = self.firsts[key] = self(day, person_id)
+        return found
 
     def window(self, rule: AssignmentRule, window, hired: dt.date | None, person_id: int) -> dt.datetime:
         day = self.days.get((window, hired))
