@@ -25,7 +25,7 @@ from django.db.models.expressions import RawSQL
 from bedside.assignments.cycles import CYCLE_COLUMNS, Cycle, add_months
 from bedside.assignments.models import Assignment, AssignmentRule, ClosedReason, CycleKind, Recurrence
 from bedside.audit.services import audit_bulk, audit_insert_sql, audit_select
-from bedside.core.bulkcopy import copy_new_rows, sqlite_insert_rows
+from bedside.core.bulkcopy import copy_new_rows, copy_rows, sqlite_insert_rows
 from bedside.people.models import Person
 from bedside.records.kinds import get_kind
 from bedside.records.models import LearningItem, Record
@@ -164,6 +164,7 @@ def insert_requirements(
     result = Inserted()
     if not planned:
         return result
+    _take_turns(item)
     rows_by_person = _rows_of(item, [p.person_id for p in planned], among)
     grace = dt.timedelta(days=grace_days)
     new: list[Planned] = []
@@ -235,15 +236,22 @@ def insert_requirements(
                 (p.person_id, item.pk, *key, rule_id, source_kind, source_ref, now, p.due_at, overdue,
                  expiry(prior), now, ClosedReason.COMPLETED, prior.pk, True, run_id)
             )  # fmt: skip
-    created = _insert_new(rows, item=item, now=now, actor=actor, audited=run is None)
-    if run is None and connection.vendor != "postgresql":
+    if run is not None:
+        # Nothing else writes this item's requirements meanwhile (`_take_turns`): every row is new.
+        _insert_all(rows)
+        result.created += len(rows)
+        result.new = len(rows)
+        result.covered = sum(1 for p in new if p.person_id in done_before)
+        return result
+    created = _insert_new(rows, item=item, now=now, actor=actor)
+    if connection.vendor != "postgresql":
         _audit_created(
             created, {p.person_id: p.cycle for p in new}, item, source_kind, source_ref, actor, now
         )
     result.created += len(created)
     result.created_ids = [pk for pk, _ in created]
     result.new = len(created)
-    result.covered = sum(1 for _, pid in created if pid in done_before) if done_before else 0
+    result.covered = sum(1 for _, pid in created if pid in done_before)
     return result
 
 
@@ -258,14 +266,39 @@ AUDIT_CHANGES_SQL = {"person": "t.person_id", "item": "t.item_id", "cycle": CYCL
 AUDIT_IN_SQL_FROM = 1000
 
 
+# pg_advisory_xact_lock(LOCK_NAMESPACE, item id): the writers of one item's requirements take turns.
+LOCK_NAMESPACE = 7301
+
+
+def _take_turns(item: LearningItem) -> None:
+    """Until this transaction ends, no other writer inserts requirements of `item`, so what `_rows_of`
+    reads next is all there is, and a rule run's new rows go in with a plain COPY (no staging table,
+    no ON CONFLICT). PostgreSQL: a transaction-scoped advisory lock on the item (rule runs, campaigns
+    and publishing all come through here). SQLite: transactions begin IMMEDIATE, one writer at a time.
+    """
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, item.pk & 0x7FFFFFFF])
+
+
+def _insert_all(rows: list[tuple]) -> None:
+    """Insert rows (ASSIGNMENT_COLUMNS) known to be new: COPY (PostgreSQL) or one executemany (SQLite).
+    A row that breaks a unique constraint all the same fails the transaction, as it should."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        copy_rows(Assignment, ASSIGNMENT_COLUMNS, rows)
+    else:
+        sqlite_insert_rows(Assignment, ASSIGNMENT_COLUMNS, rows)
+
+
 def _insert_new(
-    rows: list[tuple], *, item: LearningItem, now: dt.datetime, actor: Person | None, audited: bool
+    rows: list[tuple], *, item: LearningItem, now: dt.datetime, actor: Person | None
 ) -> list[tuple[int, int]]:
     """Insert rows (ASSIGNMENT_COLUMNS) that break no unique constraint; (pk, person) of those inserted.
 
     PostgreSQL: COPY into a staging table, then one INSERT ... ON CONFLICT DO NOTHING that also
-    writes an 'assignment.create' audit line for each row it inserts (a data-modifying WITH),
-    unless not `audited` (a rule run's rows: the run audits them, see `runs`).
+    writes an 'assignment.create' audit line for each row it inserts (a data-modifying WITH).
     SQLite: one executemany ... ON CONFLICT DO NOTHING; the writer holds the database's write
     lock until commit, so the new rows are those above the highest id with this item and instant
     (their audit lines are written after, see `_audit_created`).
@@ -273,16 +306,12 @@ def _insert_new(
     if not rows:
         return []
     if connection.vendor == "postgresql":
-        audit = (
-            audit_insert_sql(
-                actor=actor,
-                action="assignment.create",
-                model=Assignment,
-                rows_sql="inserted t",
-                changes=AUDIT_CHANGES_SQL,
-            )
-            if audited
-            else None
+        audit = audit_insert_sql(
+            actor=actor,
+            action="assignment.create",
+            model=Assignment,
+            rows_sql="inserted t",
+            changes=AUDIT_CHANGES_SQL,
         )
         return sorted(
             copy_new_rows(Assignment, ASSIGNMENT_COLUMNS, rows, returning=("id", "person_id"), then=audit)

@@ -79,3 +79,19 @@ def test_rule_apply_to_many_persons_reads_them_through_a_temporary_table(
     # no query grows with the number of persons
     with django_assert_max_num_queries(40):
         assert rule_apply(rule=rule, person_ids=[p.pk for p in nurses[:3]] + [leaver.pk]) == 3
+
+
+def test_writers_of_an_item_take_turns_until_commit(make_person, make_attestation, make_rule):
+    """A rule run inserts with a plain COPY: it holds the item's turn (PostgreSQL: an advisory lock)."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite transactions begin IMMEDIATE: one writer at a time")
+    icu = f.UnitFactory()
+    make_person(unit=icu)
+    rule = make_rule(item=make_attestation().item, units=[icu])
+    held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objid = %s AND granted"
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert rule_apply(rule=rule) == 1
+        cursor.execute(held, [requirements.LOCK_NAMESPACE, rule.item_id])
+        assert cursor.fetchone()[0] == 1
