@@ -5,10 +5,11 @@ collections only. Acknowledging is always for the caller and names the current v
 """
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.errors import ValidationError as RequestInvalid
 from ninja.pagination import paginate
@@ -239,21 +240,49 @@ def library_search(
     collection: Annotated[
         str | None, Query(None, pattern=SLUG, description="Only this collection (its slug)")
     ] = None,
+    audience: Annotated[
+        str | None,
+        Query(
+            None,
+            pattern=r"^(me|[0-9]{1,10})$",
+            description="Only resources that concern you ('me': audiences holding you) or one audience (its id)",
+        ),
+    ] = None,
+    status: Annotated[
+        Literal["current", "review_due", "retired"],
+        Query("current", description="current; review_due (staff); retired (curators, titles only)"),
+    ] = "current",
     limit: Annotated[int, Query(20, ge=1, le=50, description="Results a page")] = 20,
     offset: Annotated[int, Query(0, ge=0, le=10_000, description="Results to skip")] = 0,
 ):
     """The same search as the library's page: best first, with highlighted snippets (HTML)."""
+    person = request.auth
+    today = timezone.localdate()
     chosen = None
     if collection:
-        chosen = queries.readable_collections(request.auth).filter(slug=collection).first()
+        chosen = queries.readable_collections(person).filter(slug=collection).first()
         if chosen is None:
             message = f"There is no collection {collection!r} that you may read."
             raise RequestInvalid([{"loc": ["query", "collection"], "msg": message, "type": "value_error"}])
+    if status not in dict(queries.status_choices(person)):
+        message = f"You may not search {status} resources: " + (
+            "retired ones are for curators." if status == "retired" else "due for review is for staff."
+        )
+        raise RequestInvalid([{"loc": ["query", "status"], "msg": message, "type": "value_error"}])
+    try:
+        audiences = queries.audience_filter(person, audience or "", today=today)
+    except queries.FilterRefused as refused:
+        raise RequestInvalid(
+            [{"loc": ["query", "audience"], "msg": str(refused), "type": "value_error"}]
+        ) from None
     results = search(
         q,
         kind=kind or "",
         collection=chosen,
-        public_only=not queries.is_staff_reader(request.auth),
+        audiences=audiences,
+        status=status,
+        public_only=not queries.is_staff_reader(person),
+        today=today,
         limit=limit,
         offset=offset,
     )

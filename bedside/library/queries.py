@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from bedside.library.models import Collection, CollectionEntry, Resource, ResourceVersion, VersionStatus
 from bedside.people import access
-from bedside.people.models import Person, active_jobs
+from bedside.people.audiences import audience_ids_holding
+from bedside.people.models import Audience, Person, active_jobs
 
 
 def is_staff_reader(person: Person) -> bool:
@@ -71,3 +74,41 @@ def curated(person: Person) -> QuerySet[Resource]:
     from bedside.library.services import CURATE
 
     return access.scoped(person, CURATE, Resource).select_related("item")
+
+
+def audience_choices(person: Person) -> QuerySet[Audience]:
+    """The audiences a reader may filter the search by: those current resources are addressed to
+    (staff only: audiences are internal, an external learner never sees them)."""
+    if not is_staff_reader(person):
+        return Audience.objects.none()
+    used = Resource.objects.filter(retired_at__isnull=True, audience__isnull=False).values("audience_id")
+    return Audience.objects.filter(pk__in=used).order_by("name")
+
+
+def status_choices(person: Person) -> list[tuple[str, str]]:
+    """The search's status filter: current for all, due for review for staff, retired for curators."""
+    from bedside.library.search import STATUSES
+    from bedside.library.services import CURATE
+
+    allowed = ["current"]
+    if is_staff_reader(person):
+        allowed.append("review_due")
+    if access.has_any(person, list(CURATE)):
+        allowed.append("retired")
+    return [(value, STATUSES[value]) for value in allowed]
+
+
+class FilterRefused(ValueError):
+    """A search filter the reader may not use (the message says why)."""
+
+
+def audience_filter(person: Person, value: str, *, today: dt.date) -> list[int] | None:
+    """The search's audience filter: "" any; "me" the audiences holding the person (set-based, one
+    query); an audience's id, if the reader may filter by it."""
+    if not value:
+        return None
+    if value == "me":
+        return audience_ids_holding(person, on=today)
+    if value.isdigit() and audience_choices(person).filter(pk=int(value)).exists():
+        return [int(value)]
+    raise FilterRefused(f"There is no audience {value} that you may filter the library by.")

@@ -14,18 +14,26 @@ Both are created in the migrations.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
+from collections.abc import Collection as Many
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from bedside.library.models import Collection, Resource, ResourceVersion, SearchEntry, Synonym, VersionStatus
 from bedside.library.rendering import fold, plain_text
 from bedside.records.search import ItemHit
 
 CANDIDATES = 2000
+STATUSES = {
+    "current": "Current",
+    "review_due": "Due for review",
+    "retired": "Retired",
+}
 START, STOP = "\x02", "\x03"
 STOP_WORDS = frozenset(
     [
@@ -160,20 +168,25 @@ def query_terms(text: str) -> tuple[list[str], list[list[str]]]:
 
 
 def _filtered(
-    *, kind: str = "", collection: Collection | None = None, audience_id: int | None = None,
-    status: str = "current", public_only: bool = False,
+    *, kind: str = "", collection: Collection | None = None, audiences: Many[int] | None = None,
+    status: str = "current", public_only: bool = False, today: dt.date | None = None,
 ) -> QuerySet[Resource]:  # fmt: skip
     rows = Resource.objects.all()
     if status == "retired":
         rows = rows.filter(retired_at__isnull=False)
     else:
         rows = rows.filter(retired_at__isnull=True)
+    if status == "review_due":
+        rows = rows.filter(
+            versions__status=VersionStatus.PUBLISHED,
+            versions__next_review_on__lt=today or timezone.localdate(),
+        )
     if kind:
         rows = rows.filter(kind=kind)
     if collection is not None:
         rows = rows.filter(collections=collection)
-    if audience_id:
-        rows = rows.filter(audience_id=audience_id)
+    if audiences is not None:
+        rows = rows.filter(audience_id__in=list(audiences))
     if public_only:
         rows = rows.filter(
             Exists(
@@ -195,30 +208,39 @@ def search(
     *,
     kind: str = "",
     collection: Collection | None = None,
-    audience_id: int | None = None,
+    audiences: Many[int] | None = None,
     status: str = "current",
     public_only: bool = False,
+    today: dt.date | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> Results:
-    """Resources answering `text`, best first, with highlighted snippets, filtered as asked."""
+    """Resources answering `text`, best first, with highlighted snippets, filtered as asked.
+
+    `audiences`: only resources addressed to one of these audiences (None: any, empty: none);
+    `status`: "current" (published), "review_due" (published, past its next review on `today`)
+    or "retired" (out of the index: matched on titles).
+    """
     words, phrases = query_terms(text)
     results = Results(query=text, words=words)
     if not words and not phrases:
         return results
-    filtered = bool(kind or collection or audience_id or public_only)
+    if audiences is not None and not audiences:
+        return results
+    narrowing = {
+        "kind": kind,
+        "collection": collection,
+        "audiences": audiences,
+        "status": status,
+        "public_only": public_only,
+        "today": today,
+    }
     if status == "retired":
-        allowed = _filtered(
-            kind=kind, collection=collection, audience_id=audience_id, status=status, public_only=public_only
-        )
-        return _retired(allowed, words, results, limit, offset)
+        return _retired(_filtered(**narrowing), words, results, limit, offset)
     # The index holds current resources only (retired ones leave it), so without a filter it needs no join.
     sql, params = "", []
-    if filtered:
-        allowed = _filtered(
-            kind=kind, collection=collection, audience_id=audience_id, public_only=public_only
-        )
-        sql, params = allowed.values("pk").query.sql_with_params()
+    if kind or collection or audiences is not None or public_only or status == "review_due":
+        sql, params = _filtered(**narrowing).values("pk").query.sql_with_params()
     if connection.vendor == "postgresql":
         rows, total = _postgresql(words, phrases, sql, params, limit, offset)
     else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -54,12 +56,21 @@ def library_home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def library_search(request: HttpRequest) -> HttpResponse:
     person = request.user
+    today = timezone.localdate()
     text = request.GET.get("q", "").strip()[:200]
     kind = request.GET.get("kind", "")
     kind = kind if kind in ResourceKind.values else ""
     collection = None
     if slug := request.GET.get("collection", ""):
         collection = queries.readable_collections(person).filter(slug=slug).first()
+    statuses = queries.status_choices(person)
+    status = request.GET.get("status", "")
+    status = status if status in dict(statuses) else "current"
+    audience = request.GET.get("audience", "")
+    try:
+        audiences = queries.audience_filter(person, audience, today=today)
+    except queries.FilterRefused:
+        audience, audiences = "", None
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
@@ -68,7 +79,10 @@ def library_search(request: HttpRequest) -> HttpResponse:
         text,
         kind=kind,
         collection=collection,
+        audiences=audiences,
+        status=status,
         public_only=not queries.is_staff_reader(person),
+        today=today,
         limit=PAGE,
         offset=(page_number - 1) * PAGE,
     )
@@ -76,11 +90,24 @@ def library_search(request: HttpRequest) -> HttpResponse:
         "q": text,
         "kind": kind,
         "collection": collection,
+        "audience": audience,
+        "status": status,
         "results": results,
         "kinds": ResourceKind.choices,
         "collections": queries.readable_collections(person),
+        "audiences": queries.audience_choices(person),
+        "statuses": statuses,
         "page": page_number,
         "has_next": results.total > page_number * PAGE,
+        "filters": urlencode(
+            {
+                "q": text,
+                "kind": kind,
+                "collection": collection.slug if collection else "",
+                "audience": audience,
+                "status": status,
+            }  # fmt: skip
+        ),
     }
     return render(request, "library/search.html", context)
 

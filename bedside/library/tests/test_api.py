@@ -77,3 +77,28 @@ def test_acknowledge_through_the_api_names_the_version(client, shelf, make_perso
     assert first.status_code == 200 and first.json()["version"] == "1"
     assert client.post(url, headers=bearer(nurse)).json()["id"] == first.json()["id"]
     assert Record.objects.filter(person=nurse).count() == 1
+
+
+def test_search_filters_by_audience_and_status_with_readable_refusals(client, make_resource, make_person,
+                                                                      icu_audience, curator):  # fmt: skip
+    icu, audience = icu_audience
+    make_resource("Sedation holds in the ICU", key_points="Hold sedation each morning.", audience=audience)
+    make_resource("Sedation on the ward", key_points="Sedation is rare on the ward.")
+    nurse = bearer(make_person(unit=icu))
+    url = api_url("library-search-api")
+    mine = client.get(url, {"q": "sedation", "audience": "me"}, headers=nurse).json()
+    assert [h["resource"]["title"] for h in mine["hits"]] == ["Sedation holds in the ICU"]
+    by_id = client.get(url, {"q": "sedation", "audience": audience.pk}, headers=nurse).json()
+    assert by_id["total"] == 1
+    unknown = client.get(url, {"q": "sedation", "audience": 999999}, headers=nurse)
+    assert unknown.status_code == 422 and "no audience 999999" in unknown.text
+    assert client.get(url, {"q": "sedation", "audience": "everyone"}, headers=nurse).status_code == 422
+    retired = client.get(url, {"q": "sedation", "status": "retired"}, headers=nurse)
+    assert retired.status_code == 422 and "curators" in retired.text
+    assert (
+        client.get(url, {"q": "sedation", "status": "retired"}, headers=bearer(curator)).json()["total"] == 0
+    )
+    outsider = client.get(
+        url, {"q": "sedation", "audience": audience.pk}, headers=bearer(make_person(role=None))
+    )
+    assert outsider.status_code == 422

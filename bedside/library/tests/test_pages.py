@@ -145,3 +145,38 @@ def test_library_home_lists_without_a_query_per_row(
     client.force_login(make_person())
     with django_assert_max_num_queries(25):
         assert client.get(reverse("library")).status_code == 200
+
+
+def test_search_page_filters_by_what_concerns_me_and_by_status(client, make_resource, make_person, icu_audience,
+                                                               curator):  # fmt: skip
+    icu, audience = icu_audience
+    make_resource("Sedation holds in the ICU", key_points="Hold sedation each morning.", audience=audience)
+    make_resource("Sedation on the ward", key_points="Sedation is rare on the ward.")
+    icu_nurse = make_person(unit=icu)
+    client.force_login(icu_nurse)
+    page = client.get(reverse("library-search"), {"q": "sedation", "audience": "me"}).content.decode()
+    assert "Sedation holds in the ICU" in page and "Sedation on the ward" not in page
+    assert 'value="me" selected' in page and f'<option value="{audience.pk}">{audience.name}<' in page
+    client.force_login(make_person())  # a nurse of another unit: nothing concerns them
+    page = client.get(reverse("library-search"), {"q": "sedation", "audience": "me"}).content.decode()
+    assert "Nothing matches" in page
+    page = client.get(
+        reverse("library-search"), {"q": "sedation", "audience": str(audience.pk)}
+    ).content.decode()
+    assert "Sedation holds in the ICU" in page and "Sedation on the ward" not in page
+    # Retired resources are the curators' to find: a nurse asking for them gets the current ones.
+    page = client.get(reverse("library-search"), {"q": "sedation", "status": "retired"}).content.decode()
+    assert 'value="retired"' not in page and "Sedation on the ward" in page
+    client.force_login(curator)
+    page = client.get(reverse("library-search"), {"q": "sedation", "status": "retired"}).content.decode()
+    assert 'value="retired" selected' in page and "Nothing matches" in page
+
+
+def test_an_external_learner_sees_no_audience_filter(client, make_resource, make_person, icu_audience):
+    _, audience = icu_audience
+    make_resource("Sedation holds in the ICU", key_points="Hold sedation each morning.", audience=audience)
+    client.force_login(make_person(role=None))
+    page = client.get(
+        reverse("library-search"), {"q": "sedation", "audience": str(audience.pk)}
+    ).content.decode()
+    assert audience.name not in page and 'name="audience"' not in page

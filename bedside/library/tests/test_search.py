@@ -91,3 +91,30 @@ def test_search_works_with_query_logging_on(library, settings):
     """DEBUG logs each query with its parameters: the raw SQL must use the driver's placeholders."""
     settings.DEBUG = True
     assert first("proning") == library["prone"]
+
+
+def test_filters_by_audience_none_meaning_any_and_empty_meaning_none(make_resource, icu_audience):
+    _, icu = icu_audience
+    for_icu = make_resource(
+        "Sedation holds in the ICU", key_points="Hold sedation each morning.", audience=icu
+    )
+    make_resource("Sedation on the ward", key_points="Sedation is rare on the ward.")
+    assert {h.resource for h in search("sedation", audiences=[icu.pk]).hits} == {for_icu.resource}
+    assert search("sedation", audiences=None).total == 2
+    assert search("sedation", audiences=[]).total == 0
+
+
+def test_status_review_due_and_retired(make_resource, curator):
+    import datetime as dt
+
+    fresh = make_resource("Oxygen therapy", key_points="Titrate oxygen to 92 to 96 percent.")
+    stale = make_resource("Oxygen cylinders", key_points="Check the oxygen cylinder is full.")
+    later = stale.next_review_on + dt.timedelta(days=1)
+    assert {h.resource for h in search("oxygen", status="review_due", today=later).hits} == {
+        fresh.resource,
+        stale.resource,
+    }  # both were published today with a review a year on
+    assert search("oxygen", status="review_due", today=stale.effective_on).total == 0
+    resource_retire(resource=stale.resource, actor=curator)
+    assert {h.resource for h in search("oxygen", status="retired").hits} == {stale.resource}
+    assert {h.resource for h in search("oxygen").hits} == {fresh.resource}
