@@ -21,6 +21,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import condition, require_safe
 
+from bedside.library import public_cache
 from bedside.library.models import Collection, Resource, ResourceVersion, VersionStatus
 from bedside.library.queries import in_public_collection
 from bedside.library.rendering import render_markdown
@@ -62,21 +63,42 @@ def _scope(request: HttpRequest, **kwargs):
     return versions, collections
 
 
+def _stamp_of(request: HttpRequest, **kwargs) -> tuple[dt.datetime | None, str]:
+    """The page's validators, worked out once a request (ETag, Last-Modified and the cache share them)."""
+    if not hasattr(request, "_public_stamp"):
+        request._public_stamp = _stamp(*_scope(request, **kwargs))
+    return request._public_stamp
+
+
 def _last_modified(request: HttpRequest, **kwargs):
-    return _stamp(*_scope(request, **kwargs))[0]
+    return _stamp_of(request, **kwargs)[0]
 
 
 def _etag(request: HttpRequest, **kwargs):
-    return _stamp(*_scope(request, **kwargs))[1]
+    return _stamp_of(request, **kwargs)[1]
 
 
 def cacheable(view: Callable) -> Callable:
-    """ETag, Last-Modified and 304 answers, and `Cache-Control: public` (GET and HEAD only)."""
+    """ETag, Last-Modified and 304 answers, `Cache-Control: public` (GET and HEAD only), and the
+    rendered page kept in the cache under its ETag (see `public_cache`).
+
+    The views never read the session or the person (rendered without the request), and the
+    middlewares leave a cookieless request's session alone, so an anonymous answer carries no
+    `Vary: Cookie` and shared caches keep one copy for everyone.
+    """
 
     @require_safe
     @condition(etag_func=_etag, last_modified_func=_last_modified)
     def wrapped(request: HttpRequest, **kwargs) -> HttpResponse:
-        response = view(request, **kwargs)
+        etag = _etag(request, **kwargs)
+        kept = public_cache.get(request, etag)
+        if kept is not None:
+            content, content_type = kept
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, **kwargs)
+            if response.status_code == 200:
+                public_cache.put(request, etag, response.content, response["Content-Type"])
         patch_cache_control(response, public=True, max_age=MAX_AGE)
         return response
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bedside.audit.services import audit
+from bedside.library import public_cache
 from bedside.library.models import (
     KEY_POINTS_MAX,
     KIND,
@@ -334,6 +335,7 @@ def version_publish(
     version.status = VersionStatus.PUBLISHED
     version.save(update_fields=["item_version", "status"])
     search.index_resource(resource)
+    public_cache.invalidate()
     audit(
         actor=actor,
         action="library.version.publish",
@@ -381,6 +383,7 @@ def resource_retire(*, resource: Resource, actor: Person | None, now: dt.datetim
     resource.item.active = False
     resource.item.save(update_fields=["active"])
     search.index_resource(resource)
+    public_cache.invalidate()
     audit(actor=actor, action="library.resource.retire", target=resource)
     return resource
 
@@ -465,6 +468,7 @@ def collection_order(*, collection: Collection, resources: Sequence[Resource], a
     """Set a collection's resources, in this order."""
     require_curator(actor, collection)
     Collection.objects.filter(pk=collection.pk).update(updated_at=timezone.now())
+    public_cache.invalidate()
     CollectionEntry.objects.filter(collection=collection).delete()
     CollectionEntry.objects.bulk_create(
         [CollectionEntry(collection=collection, resource=r, position=n) for n, r in enumerate(resources)]

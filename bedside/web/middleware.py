@@ -23,6 +23,18 @@ _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 BACKGROUND_HEADER = "HTTP_X_BEDSIDE_BACKGROUND"
 
 
+def may_be_signed_in(request) -> bool:
+    """Whether the request can carry a signed-in person: only with a session cookie.
+
+    Asking `request.user` reads the session, and a read session makes the answer `Vary: Cookie`
+    (SessionMiddleware), which stops shared caches keeping one copy for everyone. A cookieless
+    request (an anonymous reader of the public portal, a CDN) is anonymous without asking, so
+    the middlewares below ask only when there is a cookie; a view that reads the person still
+    reads the session and still varies on the cookie.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_origin().request_id
@@ -67,7 +79,7 @@ class IdleTimeoutMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        if may_be_signed_in(request) and request.user.is_authenticated:
             now = int(time.time())
             last = request.session.get("last_active", now)
             left = getattr(request.user, "status", None) == "terminated"
@@ -99,7 +111,8 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        if request.path.startswith("/api/") or (user is not None and user.is_authenticated):
+        signed_in = user is not None and may_be_signed_in(request) and user.is_authenticated
+        if request.path.startswith("/api/") or signed_in:
             add_never_cache_headers(response)
         return response
 
@@ -114,7 +127,7 @@ class ViewerTimeZoneMiddleware:
         from bedside.people.timezones import tz_of  # models: not importable when logging loads this module
 
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
+        if user is None or not may_be_signed_in(request) or not user.is_authenticated:
             return self.get_response(request)
         with humanize.viewer_zone(lambda: tz_of(user)):
             response = self.get_response(request)

@@ -137,3 +137,70 @@ def test_an_outside_clinician_joins_reads_public_guidance_and_acknowledges(porta
     client.post(open_url)
     assert Record.objects.get(person=learner).version_id == portal["v1"].item_version_id
     assert "COVID-19: prone positioning" in client.get(reverse("my-transcript")).content.decode()
+
+
+def _varies_on_cookie(response) -> bool:
+    return "cookie" in response.get("Vary", "").lower()
+
+
+def test_anonymous_public_pages_do_not_vary_on_the_cookie_so_shared_caches_keep_one_copy(portal, client,
+                                                                                         make_person):  # fmt: skip
+    for url in anonymous_pages(portal):
+        response = Client().get(url)
+        assert response.status_code == 200, url
+        assert not _varies_on_cookie(response), url
+        assert "public" in response["Cache-Control"] and "sessionid" not in response.cookies
+    # A page that looks at the person still varies on the cookie: the library's own pages answer a
+    # cookieless reader with the sign-in page and a signed-in one with the library.
+    assert _varies_on_cookie(Client().get(reverse("library")))
+    # A signed-in reader of a public page reads the session (idle sign-out) and gets no-store.
+    client.force_login(make_person())
+    signed_in = client.get(reverse("public-resource", args=[portal["v1"].resource.slug]))
+    assert "no-store" in signed_in["Cache-Control"] and _varies_on_cookie(signed_in)
+
+
+def test_rendered_public_pages_are_kept_in_the_cache_until_a_publish_or_retire(portal, curator, reviewer):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bedside.library.services import resource_retire
+
+    cache.clear()
+    url = reverse("public-resource", args=[portal["v1"].resource.slug])
+
+    def queries_for_get():
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(url)
+        return response, len(queries)
+
+    first, rendering = queries_for_get()
+    second, kept = queries_for_get()
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    assert kept < rendering  # the validators' queries only: the page came from the cache
+    v2 = portal["draft"]
+    draft_update(version=v2, actor=curator, change_summary="Longer.", key_points="Prone for 18 hours.")
+    publish(v2, curator=curator, reviewer=reviewer)
+    republished, n = queries_for_get()
+    assert n == rendering and b"Prone for 18 hours." in republished.content
+    assert republished["ETag"] != first["ETag"]
+    resource_retire(resource=v2.resource, actor=curator)
+    assert Client().get(url).status_code == 404
+    home = Client().get(reverse("public-home"))
+    assert home.status_code == 200 and b"COVID-19 care" in home.content
+
+
+def test_an_invalidation_drops_what_the_etag_cannot_see(portal):
+    from django.core.cache import cache
+
+    from bedside.library import public_cache
+
+    cache.clear()
+    url = reverse("public-resource", args=[portal["v1"].resource.slug])
+    Client().get(url)
+    item = portal["v1"].resource.item
+    item.title = "COVID-19: prone positioning (renamed)"
+    item.save(update_fields=["title"])
+    assert b"(renamed)" not in Client().get(url).content  # same ETag: served from the cache
+    public_cache.invalidate()
+    assert b"(renamed)" in Client().get(url).content
