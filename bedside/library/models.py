@@ -336,3 +336,54 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Imported"
+    FAILED = "failed", "Nothing stored"
+
+
+class ImportPhase(models.TextChoices):
+    READING = "reading", "Reading the ZIP"
+    CHECKING = "checking", "Checking rows and files"
+    SAVING = "saving", "Saving"
+
+
+class LibraryImport(models.Model):
+    """One uploaded ZIP of an existing library (documents and a metadata CSV) and what became of it.
+
+    All or nothing: every bad row or file is named in `errors` and nothing is stored, or every
+    row becomes a published resource.
+    """
+
+    file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="library/imports/%Y/%m/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    phase = models.CharField(max_length=10, choices=ImportPhase.choices, blank=True, default="")
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text='[{"where": "row 3", "message": "..."}]')
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -312,8 +312,6 @@ def version_publish(
     acknowledge this exact version (the version is the requirement's cycle), due in N days; an open
     requirement for an older version is superseded.
     """
-    from bedside.library import search
-
     now = now or timezone.now()
     require_curator(actor, version.resource)
     resource = Resource.objects.select_for_update().get(pk=version.resource_id)
@@ -324,6 +322,22 @@ def version_publish(
         raise ValidationError(
             "Say whom the resource concerns (its audience) before requiring acknowledgment."
         )
+    number = _make_current(resource=resource, version=version, now=now)
+    audit(
+        actor=actor,
+        action="library.version.publish",
+        target=version,
+        changes={"label": number, "requires_acknowledgment": version.requires_acknowledgment},
+    )
+    if version.requires_acknowledgment:
+        _require_acknowledgment(resource=resource, version=version, actor=actor, now=now)
+    return version
+
+
+def _make_current(*, resource: Resource, version: ResourceVersion, now: dt.datetime) -> int:
+    """The version becomes the catalogue's next ItemVersion and the one people read; returns its number."""
+    from bedside.library import search
+
     previous = current_version(resource)
     if previous is not None:
         previous.status, previous.retired_at = VersionStatus.RETIRED, now
@@ -336,14 +350,29 @@ def version_publish(
     version.save(update_fields=["item_version", "status"])
     search.index_resource(resource)
     public_cache.invalidate()
+    return number
+
+
+@transaction.atomic
+def version_publish_imported(
+    *, version: ResourceVersion, actor: Person | None, source: str, now: dt.datetime | None = None
+) -> ResourceVersion:
+    """Publish the first version of a resource brought in from another library (`source`, e.g. the
+    ZIP's name), where it was approved: no review round here, and the audit says where it came from.
+    Acknowledgment is not asked of anyone by an import (a curator requires it with a new version)."""
+    now = now or timezone.now()
+    require_curator(actor, version.resource)
+    if version.status != VersionStatus.DRAFT or version.resource.versions.count() != 1:
+        raise ValidationError("Only a new resource's first draft is published by an import.")
+    if version.requires_acknowledgment:
+        raise ValidationError("An import does not require acknowledgment: publish a new version for that.")
+    number = _make_current(resource=version.resource, version=version, now=now)
     audit(
         actor=actor,
-        action="library.version.publish",
+        action="library.version.import",
         target=version,
-        changes={"label": number, "requires_acknowledgment": version.requires_acknowledgment},
+        changes={"label": number, "source": source},
     )
-    if version.requires_acknowledgment:
-        _require_acknowledgment(resource=resource, version=version, actor=actor, now=now)
     return version
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.library import accounts, curate_views, public, views
+from bedside.library import accounts, curate_views, import_views, public, views
 
 urlpatterns = [
     path("", views.library_home, name="library"),
@@ -12,6 +12,13 @@ urlpatterns = [
     path("curate/", curate_views.curate_home, name="library-curate"),
     path("curate/new/", curate_views.resource_new, name="library-resource-new"),
     path("curate/overdue/", curate_views.overdue, name="library-overdue"),
+    path("curate/imports/", import_views.imports, name="library-imports"),
+    path("curate/imports/<int:import_id>/", import_views.import_page, name="library-import"),
+    path(
+        "curate/imports/<int:import_id>/progress/",
+        import_views.import_progress,
+        name="library-import-progress",
+    ),
     path("curate/r/<slug:slug>/", curate_views.resource_manage, name="library-resource-manage"),
     path("curate/r/<slug:slug>/codes/", curate_views.code_sheet, name="library-code-sheet"),
     path("curate/r/<slug:slug>/codes.pdf", curate_views.code_sheet_pdf, name="library-code-sheet-pdf"),

@@ -22,6 +22,10 @@ URLS: dict[str, Access] = {
     "library-curate": Access(get=ADMINS),
     "library-resource-new": Access(get=ADMINS, post=ADMINS),
     "library-overdue": Access(get=ADMINS),
+    # Imports add to the whole system's library: a system-wide curate grant (the administrators').
+    "library-imports": Access(get=ADMINS, post=ADMINS),
+    "library-import": Access(get=ADMINS, obj="library_import"),
+    "library-import-progress": Access(get=ADMINS, obj="library_import"),
     "library-resource-manage": Access(get=ADMINS, post=ADMINS, obj="resource"),
     "library-code-sheet": Access(get=ADMINS, obj="resource"),
     "library-code-sheet-pdf": Access(get=ADMINS, obj="resource"),
@@ -95,6 +99,9 @@ def library_objects(*, site_in, site_out, learner, other) -> dict[str, tuple]:
         version=made["in"][0].versions.get(), name="walk.png", content_type="image/png", size=8
     )
     attachment.file.save("walk.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    from bedside.library.models import ImportStatus, LibraryImport
+
+    job = LibraryImport.objects.create(file_name="walk.zip", status=ImportStatus.FAILED)
     return {
         "resource": (made["in"][0].slug, made["out"][0].slug),
         "collection": (collection.slug, collection.slug),
@@ -102,4 +109,5 @@ def library_objects(*, site_in, site_out, learner, other) -> dict[str, tuple]:
         "review": (made["in"][2].pk, made["out"][2].pk),
         "entry_code": (code.code, code.code),
         "attachment": (attachment.pk, attachment.pk),
+        "library_import": (job.pk, job.pk),
     }
