@@ -120,3 +120,54 @@ def test_curator_publishes_a_new_version_and_a_nurse_acknowledges_it_on_a_phone(
     check_page(page, "public-resource")
     feed = feedparser.parse(page.request.get(f"{live_server.url}/open/feed.atom").body())
     assert feed.entries[0].title == "COVID-19: prone positioning of a ventilated patient (v2)"
+
+
+def test_a_curator_imports_a_library_zip_on_a_phone_and_reads_each_problem(live_server, page, make_person,
+                                                                           settings, tmp_path):  # fmt: skip
+    from bedside.library.tests.test_import import a_csv, a_docx, a_zip
+
+    settings.MEDIA_ROOT = tmp_path
+    make_person(role=None, email="curator@example.org", grants=[(Capability.CURATE, None)])
+    good = a_zip(
+        {
+            "metadata.csv": a_csv(
+                [
+                    [
+                        "line.docx",
+                        "Central line dressing",
+                        "how_to",
+                        "curator@example.org",
+                        "2025-01-10",
+                        "2027-01-10",
+                        "Lines and tubes",
+                        "lines",
+                        "",
+                    ]
+                ]
+            ),  # fmt: skip
+            "line.docx": a_docx("Scrub the hub with chlorhexidine for fifteen seconds."),
+        }
+    )
+    bad = a_zip({"metadata.csv": a_csv([["gone.md", "Gone", "poster", "x@example.org", "2025", "2026", "", "", ""]]),
+                 "stray.md": b"# stray"})  # fmt: skip
+    (tmp_path / "old-library.zip").write_bytes(good)
+    (tmp_path / "broken.zip").write_bytes(bad)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server.url, "curator@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/library/curate/")
+    page.get_by_role("link", name="Import a library (ZIP)").click()
+    check_page(page, "library-imports")
+    page.get_by_label("Library ZIP").set_input_files(str(tmp_path / "broken.zip"))
+    page.get_by_role("button", name="Upload and import").click()
+    page.get_by_role("heading", name="Nothing was stored").wait_for()
+    for text in ("kind 'poster' is not one of", "is not the e-mail address", "file gone.md is not in the ZIP",
+                 "stray.md"):  # fmt: skip
+        assert text in page.content().replace("&#x27;", "'"), text
+    check_page(page, "library-import-failed")
+    page.get_by_role("link", name="Back to library imports").click()
+    page.get_by_label("Library ZIP").set_input_files(str(tmp_path / "old-library.zip"))
+    page.get_by_role("button", name="Upload and import").click()
+    page.get_by_text("Imported 1 resource").wait_for()
+    check_page(page, "library-import")
+    page.goto(f"{live_server.url}/library/search/?q=chlorhexidine")
+    assert page.get_by_role("link", name=re.compile("Central line dressing")).is_visible()
