@@ -8,8 +8,10 @@ short key points, highlighted.
 
 PostgreSQL: a stored weighted tsvector (generated column) with a GIN index; the matches are
 bounded (CANDIDATES) before ranking, and headlines are made for the page's rows only.
-SQLite: an FTS5 table over the same rows, kept in step by triggers, ranked by weighted bm25.
-Both are created in the migrations.
+SQLite: an FTS5 table over the same rows, kept in step by triggers, ranked by weighted bm25 in
+the FTS query itself (a top-N sort of rowids, no join), counted by FTS5, and only the page's rows
+joined and snippeted; words in half the documents or more (bm25 scores them ~0) are left out of
+the match. Both are created in the migrations.
 """
 
 from __future__ import annotations
@@ -268,33 +270,63 @@ def _fts5_match(words: list[str], phrases: list[list[str]]) -> str:
     return " OR ".join(terms)
 
 
-def _sqlite(words, phrases, allowed_sql, params, limit, offset):
-    match = _fts5_match(words, phrases)
-    narrowed = f"WHERE e.resource_id IN ({allowed_sql})" if allowed_sql else ""
-    with connection.cursor() as cursor:
-        # Rank every match once (materialised), count them, keep a page; snippets for that page only.
+def _informative(cursor, words: list[str]) -> list[str]:
+    """The words worth matching: those in fewer than half the documents.
+
+    FTS5's bm25 gives a word in half the documents or more an IDF of ~0 (clamped to 1e-6), so it
+    moves no score; matching it only makes the scan walk most of the index and adds documents
+    that rank last. Leaving it out keeps the ranking of what is shown and cuts the work. A
+    question of nothing but such words keeps them all.
+    """
+    if len(words) < 2:
+        return words
+    cursor.execute("SELECT count(*) FROM library_searchentry")
+    (documents,) = cursor.fetchone()
+    kept = []
+    for word in words:
         cursor.execute(
-            f"""
-            WITH m AS MATERIALIZED (
-                SELECT rowid AS id, bm25(library_search_fts, 10.0, 4.0, 1.0, 8.0, 1.0) AS rank
-                FROM library_search_fts WHERE library_search_fts MATCH %s
-            ),
-            f AS MATERIALIZED (SELECT m.id, m.rank, e.resource_id FROM m JOIN library_searchentry e ON e.id = m.id {narrowed})
-            SELECT f.resource_id, f.rank, f.id, (SELECT count(*) FROM f) FROM f ORDER BY f.rank LIMIT %s OFFSET %s
-            """,
+            "SELECT count(*) FROM library_search_fts WHERE library_search_fts MATCH %s", [f'"{word}"']
+        )
+        if 2 * cursor.fetchone()[0] < documents:
+            kept.append(word)
+    return kept or words
+
+
+def _sqlite(words, phrases, allowed_sql, params, limit, offset):
+    """Rank in FTS5 with weighted bm25 and keep the page's rowids (a top-N sort, nothing joined),
+    count the matches (FTS5 counts without ranking), then join and snippet the page's rows only."""
+    narrowed = (
+        f"AND rowid IN (SELECT e.id FROM library_searchentry e WHERE e.resource_id IN ({allowed_sql}))"
+        if allowed_sql
+        else ""
+    )
+    with connection.cursor() as cursor:
+        match = _fts5_match(_informative(cursor, words), phrases)
+        cursor.execute(
+            f"""SELECT rowid, bm25(library_search_fts, 10.0, 4.0, 1.0, 8.0, 1.0) AS rank
+            FROM library_search_fts WHERE library_search_fts MATCH %s {narrowed}
+            ORDER BY rank, rowid LIMIT %s OFFSET %s""",
             [match, *params, limit, offset],
         )
-        fetched = cursor.fetchall()
-        if not fetched:
+        ranked = cursor.fetchall()
+        if not ranked and offset == 0:
             return [], 0
-        ids = [row[2] for row in fetched]
         cursor.execute(
-            f"""SELECT rowid, snippet(library_search_fts, 1, %s, %s, '…', 14) FROM library_search_fts
-            WHERE library_search_fts MATCH %s AND rowid IN ({", ".join(["%s"] * len(ids))})""",
+            f"SELECT count(*) FROM library_search_fts WHERE library_search_fts MATCH %s {narrowed}",
+            [match, *params],
+        )
+        (total,) = cursor.fetchone()
+        if not ranked:
+            return [], total
+        ids = [rowid for rowid, _ in ranked]
+        cursor.execute(
+            f"""SELECT f.rowid, e.resource_id, snippet(library_search_fts, 1, %s, %s, '…', 14)
+            FROM library_search_fts f JOIN library_searchentry e ON e.id = f.rowid
+            WHERE library_search_fts MATCH %s AND f.rowid IN ({", ".join(["%s"] * len(ids))})""",
             [START, STOP, match, *ids],
         )
-        snippets = dict(cursor.fetchall())
-    return [(pk, -rank, snippets.get(rowid, "")) for pk, rank, rowid, _ in fetched], fetched[0][3]
+        page = {rowid: (pk, snippet) for rowid, pk, snippet in cursor.fetchall()}
+    return [(page[rowid][0], -rank, page[rowid][1]) for rowid, rank in ranked if rowid in page], total
 
 
 def _tsquery(words: list[str], phrases: list[list[str]]) -> str:

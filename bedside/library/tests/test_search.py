@@ -118,3 +118,18 @@ def test_status_review_due_and_retired(make_resource, curator):
     resource_retire(resource=stale.resource, actor=curator)
     assert {h.resource for h in search("oxygen", status="retired").hits} == {stale.resource}
     assert {h.resource for h in search("oxygen").hits} == {fresh.resource}
+
+
+def test_a_word_in_most_documents_does_not_widen_the_results_on_sqlite(make_resource):
+    """FTS5's bm25 scores a word in half the documents or more at ~0: SQLite leaves it out of the match
+    (less to scan), so the results are those the question's telling words find, ranked as before."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 scan is SQLite's")
+    sedation = make_resource("Sedation holds", key_points="Hold the patient's sedation each morning.")
+    for title in ("Mouth care", "Turning", "Falls"):
+        make_resource(title, key_points=f"{title} for every patient.")
+    results = search("patient sedation")
+    assert [h.resource for h in results.hits] == [sedation.resource] and results.total == 1
+    assert search("patient").total == 4  # a question of nothing but common words keeps them
