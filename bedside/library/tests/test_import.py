@@ -385,3 +385,21 @@ def test_an_upload_that_is_not_a_zip_is_refused_on_the_form(client, curator):
 def test_a_nurse_cannot_import(client, make_person):
     client.force_login(make_person())
     assert client.get(reverse("library-imports")).status_code == 403
+
+
+def test_the_sample_zip_on_the_import_page_imports_whole(make_person):
+    """The checked-in sample (real Word documents, a PDF, Markdown) the page offers for download."""
+    from pathlib import Path
+
+    from bedside.people.models import Capability
+
+    librarian = make_person(
+        role=None, email="librarian@demo.bedside.test", grants=[(Capability.CURATE, None)]
+    )
+    sample = Path(__file__).resolve().parents[1] / "static" / "library" / "library-import-sample.zip"
+    result = run(sample.read_bytes(), librarian)
+    assert result.ok, result.errors
+    assert result.collections_created == ["Imported policies"] and len(result.created) == 4
+    assert search("phlebostatic axis").hits[0].resource.item.title == "Arterial line care"
+    fall = Resource.objects.get(item__title="Fall risk assessment")
+    assert fall.versions.get().attachments.get().text.startswith("Fall risk assessment on admission")
