@@ -156,7 +156,13 @@ def convert(name: str, data: bytes) -> Document:
             raise ValidationError(f"is {inside} inside, not a PDF: its name says .pdf.")
         upload = SimpleUploadedFile(PurePosixPath(name).name, data, content_type="application/pdf")
         check_upload(upload)  # the attachment's own limits (size)
-        return Document(body="", text=pdf_text(upload), pdf=data)
+        try:
+            text = pdf_text(upload)
+        except ValidationError:
+            raise
+        except Exception as exc:  # pypdf on a damaged file can raise what its parsers raise
+            raise ValidationError(f"could not be read as a PDF ({exc.__class__.__name__}).") from exc
+        return Document(body="", text=text, pdf=data)
     if suffix in MARKDOWN:
         if inside != "text":
             raise ValidationError(f"is {inside} inside, not Markdown text: its name says {suffix}.")

@@ -403,3 +403,32 @@ def test_the_sample_zip_on_the_import_page_imports_whole(make_person):
     assert search("phlebostatic axis").hits[0].resource.item.title == "Arterial line care"
     fall = Resource.objects.get(item__title="Fall risk assessment")
     assert fall.versions.get().attachments.get().text.startswith("Fall risk assessment on admission")
+
+
+def test_a_corrupt_pdf_is_named_and_nothing_is_stored(curator):
+    data = a_zip(
+        {
+            "metadata.csv": a_csv(
+                [
+                    ["good.md", "Good", "article", curator.email, "2025-01-01", "2026-01-01", "", "", ""],
+                    [
+                        "broken.pdf",
+                        "Broken",
+                        "article",
+                        curator.email,
+                        "2025-01-01",
+                        "2026-01-01",
+                        "",
+                        "",
+                        "",
+                    ],
+                ]
+            ),  # fmt: skip
+            "good.md": b"# Good\n\nFine text.",
+            "broken.pdf": b"%PDF-1.4 this is not really a pdf",
+        }
+    )
+    result = run(data, curator)
+    assert [e["where"] for e in result.errors] == ["Row 3: broken.pdf"]
+    assert "could not be read as a PDF" in result.errors[0]["message"]
+    assert not Resource.objects.exists()
