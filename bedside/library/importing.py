@@ -69,7 +69,7 @@ COLUMN_HELP = [
     ("effective_on", "The date it took effect, YYYY-MM-DD"),
     ("next_review_on", "Its next review date, YYYY-MM-DD, on or after the effective date"),
     ("collection", "Optional: a collection's name or address; a new internal collection when none has it"),
-    ("key_points", "Optional: one point a line (the document's first paragraphs when empty)"),
+    ("key_points", "Optional: points separated by | (the document's first paragraphs when empty)"),
     ("tags", "Optional: separated by ; (e.g. icu; lines)"),
     ("change_summary", "Optional: what this version changed (default: where it was imported from)"),
 ]
