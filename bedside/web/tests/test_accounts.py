@@ -1,7 +1,9 @@
+import datetime as dt
 import re
 import time
 
 import pytest
+import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -105,3 +107,20 @@ def test_production_settings_pass_the_deploy_check():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_activity_is_noted_at_most_once_a_minute(make_person, client):
+    client.force_login(make_person())
+    start = dt.datetime(2026, 3, 4, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        assert client.get(reverse("today")).status_code == 200
+        noted = client.session["last_active"]
+        assert noted == int(start.timestamp())
+        clock.shift(30)
+        # Within the minute the session is not written again (no UPDATE per page view)...
+        assert client.get(reverse("today")).status_code == 200
+        assert client.session["last_active"] == noted
+        clock.shift(31)
+        # ...after it, the new activity is noted.
+        assert client.get(reverse("today")).status_code == 200
+        assert client.session["last_active"] == noted + 61
