@@ -6,9 +6,10 @@ import re
 
 from django import forms
 
-from bedside.assignments.forms import AudienceForm
+from bedside.assignments.forms import AudienceForm, UnitChoiceField
 from bedside.campaigns.models import Priority
-from bedside.people.models import Person
+from bedside.core.forms import AccessibleForm
+from bedside.people.models import JobRole, Person, Unit
 from bedside.records import kinds
 from bedside.records.models import LearningItem
 from bedside.rosters.importing_files import person_ids_ignoring_case
@@ -105,3 +106,50 @@ class CampaignForm(AudienceForm):
 
     def audience_given(self, data: dict) -> bool:
         return bool(data.get("units") or data.get("named"))
+
+
+class ReadinessForm(AccessibleForm):
+    """A readiness rule: what the people are cleared for, which items it takes, and for whom."""
+
+    name = forms.CharField(
+        label="Cleared for", max_length=120, help_text="For example: ICU float under team nursing"
+    )
+    items = ItemChoiceField(
+        label="Items it takes",
+        queryset=LearningItem.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="All must be complete and valid. Leave all unticked for the whole bundle.",
+    )
+    units = UnitChoiceField(
+        label="Units (optional)",
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every unit of the campaign.",
+    )
+    job_roles = forms.ModelMultipleChoiceField(
+        label="Job roles (optional)",
+        queryset=JobRole.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave all unticked for every role in the campaign.",
+    )
+
+    def __init__(self, *args, campaign, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].error_messages["required"] = (
+            "Name what the people are cleared for, e.g. ICU float under team nursing."
+        )
+        self.fields["items"].queryset = LearningItem.objects.filter(
+            pk__in=campaign.items.values("item_id")
+        ).order_by("title")
+        members = campaign.members.all()
+        self.fields["units"].queryset = (
+            Unit.objects.filter(pk__in=members.values("unit_id"))
+            .select_related("site")
+            .order_by("site__code", "name")
+        )
+        self.fields["job_roles"].queryset = JobRole.objects.filter(
+            pk__in=members.values("job_role_id")
+        ).order_by("name")

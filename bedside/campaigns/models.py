@@ -123,3 +123,23 @@ class Digest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.day}"
+
+
+class ReadinessRule(models.Model):
+    """Who is cleared for a kind of work: members of the roles and units named (none named: all) whose
+    current requirement of every item named (a subset of the bundle; none named: the whole bundle) is
+    complete and still valid. For example, "ICU float under team nursing"."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="readiness_rules")
+    name = models.CharField(max_length=120)
+    items = models.ManyToManyField(LearningItem, blank=True, related_name="+")
+    units = models.ManyToManyField(Unit, blank=True, related_name="+")
+    job_roles = models.ManyToManyField(JobRole, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["campaign_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "name"], name="readiness_rule_name_once")]
+
+    def __str__(self) -> str:
+        return self.name

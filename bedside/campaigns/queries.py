@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 
 from bedside.assignments.models import Assignment, ClosedReason
-from bedside.campaigns.models import Campaign, CampaignMember
+from bedside.assignments.queries import satisfied_q
+from bedside.campaigns.models import Campaign, CampaignMember, ReadinessRule
 from bedside.people.models import JobRole, Person, Unit
 from bedside.people.timezones import local_date, system_tz
 from bedside.records.models import Record
@@ -145,3 +146,122 @@ def timeline(progress: Progress, today: dt.date) -> dict:
         done.append(round(100 * running / progress.pairs, 1) if progress.pairs and day <= today else None)
         target.append(round(100 * (n + 1) / days, 1))
     return {"labels": labels, "done": done, "target": target}
+
+
+@dataclass
+class Cleared:
+    key: object
+    label: str
+    cleared: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.cleared / self.total) if self.total else 0
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.cleared
+
+
+@dataclass
+class Readiness:
+    """Who a readiness rule clears: counts by unit and role, and the people on each side."""
+
+    rule: ReadinessRule
+    items: dict[int, str]  # the items the rule requires, id -> title
+    people: int = 0
+    cleared: int = 0
+    by_unit: list[Cleared] = field(default_factory=list)
+    by_role: list[Cleared] = field(default_factory=list)
+    cleared_people: list[Person] = field(default_factory=list)
+    waiting_people: list[tuple[Person, list[str]]] = field(default_factory=list)  # with what they miss
+    # (person id, unit id, role id, ids of the rule's items still missing), for the export
+    rows: list[tuple[int, int | None, int | None, list[int]]] = field(default_factory=list)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.cleared / self.people) if self.people else 0
+
+    @property
+    def waiting(self) -> int:
+        return self.people - self.cleared
+
+    @property
+    def tables(self) -> list[tuple[list[Cleared], str]]:
+        return [(self.by_unit, "Unit"), (self.by_role, "Job role")]
+
+
+READINESS_SHOWN = 100
+
+
+def readiness(
+    campaign: Campaign,
+    *,
+    now: dt.datetime,
+    units: QuerySet[Unit] | None = None,
+    rules: list[ReadinessRule] | None = None,
+    shown: int = READINESS_SHOWN,
+) -> list[Readiness]:
+    """For each readiness rule, its members (on the units given, None: all) and whether each is cleared:
+    their current requirement of every item the rule names is complete, or covered by a completion still
+    valid at `now`. Two queries for the requirements and people however many rules there are."""
+    rules = (
+        rules
+        if rules is not None
+        else list(campaign.readiness_rules.prefetch_related("items", "units", "job_roles"))
+    )
+    if not rules:
+        return []
+    bundle = {ci.item_id: ci.item.title for ci in campaign.items.select_related("item")}
+    members = list(members_of(campaign, units).values_list("person_id", "unit_id", "job_role_id"))
+    satisfied: set[tuple[int, int]] = set(
+        Assignment.objects.filter(
+            satisfied_q(now),
+            current=True,
+            item_id__in=list(bundle),
+            person_id__in=members_of(campaign, units).values("person_id"),
+        ).values_list("person_id", "item_id")
+    )
+    units_named = dict(Unit.objects.filter(pk__in={u for _, u, _ in members if u}).values_list("pk", "name"))
+    roles_named = dict(
+        JobRole.objects.filter(pk__in={r for _, _, r in members if r}).values_list("pk", "name")
+    )
+    found, listed = [], set()
+    for rule in rules:
+        wanted = [i.pk for i in rule.items.all() if i.pk in bundle] or list(bundle)
+        rule_units = {u.pk for u in rule.units.all()}
+        rule_roles = {r.pk for r in rule.job_roles.all()}
+        result = Readiness(rule=rule, items={pk: bundle[pk] for pk in wanted})
+        by_unit: dict = {}
+        by_role: dict = {}
+        for person_id, unit_id, role_id in members:
+            if (rule_units and unit_id not in rule_units) or (rule_roles and role_id not in rule_roles):
+                continue
+            missing = [i for i in wanted if (person_id, i) not in satisfied]
+            result.rows.append((person_id, unit_id, role_id, missing))
+            unit = by_unit.setdefault(unit_id, Cleared(unit_id, units_named.get(unit_id, "No unit")))
+            role = by_role.setdefault(role_id, Cleared(role_id, roles_named.get(role_id, "No role")))
+            for tally in (unit, role):
+                tally.total += 1
+                tally.cleared += not missing
+        result.people = len(result.rows)
+        result.cleared = sum(1 for *_, missing in result.rows if not missing)
+        result.by_unit = sorted(by_unit.values(), key=lambda t: (t.percent, t.label))
+        result.by_role = sorted(by_role.values(), key=lambda t: (t.percent, t.label))
+        listed |= {p for p, *_ in result.rows}
+        found.append(result)
+    if not shown:
+        return found
+    names = {pk: (last, first, pk) for pk, last, first in
+             Person.objects.filter(pk__in=listed).values_list("pk", "last_name", "first_name")}  # fmt: skip
+    picks = []
+    for result in found:
+        cleared = sorted((p for p, *_, missing in result.rows if not missing), key=names.__getitem__)
+        waiting = sorted(((p, m) for p, *_, m in result.rows if m), key=lambda pm: names[pm[0]])
+        picks.append((cleared[:shown], waiting[:shown]))
+    persons = Person.objects.in_bulk({p for c, w in picks for p in [*c, *(p for p, _ in w)]})
+    for result, (cleared, waiting) in zip(found, picks, strict=True):
+        result.cleared_people = [persons[p] for p in cleared]
+        result.waiting_people = [(persons[p], [result.items[i] for i in m]) for p, m in waiting]
+    return found

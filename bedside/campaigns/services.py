@@ -16,7 +16,7 @@ from bedside.assignments.cycles import Cycle
 from bedside.assignments.scopes import require_audience_in_scope
 from bedside.assignments.services import assignments_create
 from bedside.audit.services import audit
-from bedside.campaigns.models import Campaign, CampaignItem, CampaignMember, LaunchStatus
+from bedside.campaigns.models import Campaign, CampaignItem, CampaignMember, LaunchStatus, ReadinessRule
 from bedside.people import access
 from bedside.people.models import Capability, JobRole, Person, Unit, active_jobs
 from bedside.people.services import audience_create
@@ -228,3 +228,64 @@ def campaign_launch_run(*, campaign_id: int, on: dt.date | None = None) -> dict:
         raise
     rows.update(status=LaunchStatus.LAUNCHED, launched_at=timezone.now())
     return {"people": people, "created": created}
+
+
+@transaction.atomic
+def readiness_rule_create(
+    *,
+    campaign: Campaign,
+    name: str,
+    items: Sequence[LearningItem] = (),
+    units: Iterable[Unit] = (),
+    job_roles: Iterable[JobRole] = (),
+    actor: Person | None,
+) -> ReadinessRule:
+    """Say who the campaign clears for a kind of work: the members of these units and roles (none: all)
+    once every one of these items (a subset of the bundle; none: all of it) is complete and valid.
+
+    Refuses (ValidationError) an empty or repeated name and an item outside the bundle; (PermissionDenied)
+    an actor who may not run the campaign.
+    """
+    _require_may_launch(actor, campaign)
+    name = name.strip()
+    problems = []
+    if not name:
+        problems.append("Name what the people are cleared for, e.g. ICU float under team nursing.")
+    elif ReadinessRule.objects.filter(campaign=campaign, name__iexact=name).exists():
+        problems.append(f"This campaign already has a readiness rule named “{name}”.")
+    bundle = set(campaign.items.values_list("item_id", flat=True))
+    outside = [i.title for i in items if i.pk not in bundle]
+    if outside:
+        problems.append(f"Only items of the campaign's bundle can be required: not {', '.join(outside)}.")
+    if problems:
+        raise ValidationError(problems)
+    units, job_roles = list(units), list(job_roles)
+    rule = ReadinessRule.objects.create(campaign=campaign, name=name)
+    rule.items.set(list(items))
+    rule.units.set(units)
+    rule.job_roles.set(job_roles)
+    audit(
+        actor=actor,
+        action="readiness.create",
+        target=rule,
+        changes={
+            "campaign": campaign.pk,
+            "name": name,
+            "items": [i.pk for i in items],
+            "units": [u.pk for u in units],
+            "job_roles": [r.code for r in job_roles],
+        },
+    )
+    return rule
+
+
+@transaction.atomic
+def readiness_rule_delete(*, rule: ReadinessRule, actor: Person | None) -> None:
+    _require_may_launch(actor, rule.campaign)
+    audit(
+        actor=actor,
+        action="readiness.delete",
+        target=rule,
+        changes={"campaign": rule.campaign_id, "name": rule.name},
+    )
+    rule.delete()

@@ -13,4 +13,11 @@ urlpatterns = [
     path("<int:campaign_id>/progress/", views.campaign_progress_view, name="campaign-progress"),
     path("<int:campaign_id>/progress/live/", views.campaign_progress_live, name="campaign-progress-live"),
     path("<int:campaign_id>/progress.csv", views.campaign_progress_csv, name="campaign-progress-csv"),
+    path("<int:campaign_id>/readiness/", views.campaign_readiness_add, name="campaign-readiness-add"),
+    path(
+        "<int:campaign_id>/readiness/remove/",
+        views.campaign_readiness_remove,
+        name="campaign-readiness-remove",
+    ),
+    path("<int:campaign_id>/readiness.csv", views.campaign_readiness_csv, name="campaign-readiness-csv"),
 ]

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bedside.campaigns.forms import CampaignForm
-from bedside.campaigns.models import Campaign, LaunchStatus
-from bedside.campaigns.queries import campaign_progress, timeline
-from bedside.campaigns.services import campaign_create, campaign_launch
+from bedside.campaigns.forms import CampaignForm, ReadinessForm
+from bedside.campaigns.models import Campaign, LaunchStatus, ReadinessRule
+from bedside.campaigns.queries import campaign_progress, readiness, timeline
+from bedside.campaigns.services import (
+    campaign_create,
+    campaign_launch,
+    readiness_rule_create,
+    readiness_rule_delete,
+)
 from bedside.core.exports import csv_response
 from bedside.people import access
 from bedside.people.models import Capability
@@ -145,11 +151,14 @@ def campaign_launch_status(request: HttpRequest, campaign_id: int) -> HttpRespon
 
 def _progress_context(request: HttpRequest, campaign: Campaign) -> dict:
     now = timezone.now()
-    progress = campaign_progress(campaign, units=viewer_units(request))
+    units = viewer_units(request)
+    progress = campaign_progress(campaign, units=units)
     today = timezone.localdate(now)
     return {
         "campaign": campaign,
         "progress": progress,
+        "readiness": readiness(campaign, now=now, units=units),
+        "may_run": access.can(request.user, Capability.TEACH, campaign, own=True),
         "chart": timeline(progress, today),
         "days_left": (campaign.deadline - today).days,
         "now": now,
@@ -157,11 +166,106 @@ def _progress_context(request: HttpRequest, campaign: Campaign) -> dict:
     }
 
 
+def _progress_page(request: HttpRequest, campaign: Campaign, form=None, status: int = 200) -> HttpResponse:
+    context = _progress_context(request, campaign)
+    if context["may_run"]:
+        context["readiness_form"] = form or ReadinessForm(campaign=campaign)
+    return render(request, "campaigns/progress.html", context, status=status)
+
+
 @login_required
 @require_GET
 def campaign_progress_view(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    return _progress_page(request, campaign_in_scope(request, campaign_id))
+
+
+def _campaign_to_run(request: HttpRequest, campaign_id: int) -> Campaign:
     campaign = campaign_in_scope(request, campaign_id)
-    return render(request, "campaigns/progress.html", _progress_context(request, campaign))
+    access.require(
+        access.can(request.user, Capability.TEACH, campaign, own=True),
+        "Only the campaign's owner or an educator of its units can change it.",
+    )
+    return campaign
+
+
+@login_required
+@require_POST
+def campaign_readiness_add(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Add a readiness rule ("who is cleared to work as ..."); the progress page shows who it clears."""
+    campaign = _campaign_to_run(request, campaign_id)
+    form = ReadinessForm(request.POST, campaign=campaign)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            readiness_rule_create(
+                campaign=campaign,
+                name=data["name"],
+                items=list(data["items"]),
+                units=data["units"],
+                job_roles=data["job_roles"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("name", message)
+        else:
+            return redirect(reverse("campaign-progress", args=[campaign.pk]) + "#readiness")
+    return _progress_page(request, campaign, form=form, status=400)
+
+
+@login_required
+@require_POST
+def campaign_readiness_remove(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    campaign = _campaign_to_run(request, campaign_id)
+    rule = ReadinessRule.objects.filter(campaign=campaign, pk=request.POST.get("rule") or 0).first()
+    if rule is None:
+        return HttpResponseBadRequest("Choose one of this campaign's readiness rules to remove.")
+    readiness_rule_delete(rule=rule, actor=request.user)
+    return redirect(reverse("campaign-progress", args=[campaign.pk]) + "#readiness")
+
+
+@login_required
+@require_GET
+def campaign_readiness_csv(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """Everyone each readiness rule covers, cleared or not, with the items still missing."""
+    campaign = campaign_in_scope(request, campaign_id)
+    found = readiness(campaign, now=timezone.now(), units=viewer_units(request), shown=0)
+    from bedside.people.models import JobRole, Person, Unit
+
+    ids = {p for r in found for p, *_ in r.rows}
+    persons = Person.objects.in_bulk(ids)
+    units = Unit.objects.in_bulk({u for r in found for _, u, _, _ in r.rows if u})
+    roles = JobRole.objects.in_bulk({j for r in found for _, _, j, _ in r.rows if j})
+    rows = []
+    for result in found:
+        by_name = sorted(
+            result.rows, key=lambda row: (persons[row[0]].last_name, persons[row[0]].first_name, row[0])
+        )
+        for person_id, unit_id, role_id, missing in by_name:
+            person = persons[person_id]
+            rows.append(
+                [
+                    result.rule.name,
+                    person.employee_id or "",
+                    person.last_name,
+                    person.first_name,
+                    units[unit_id].code if unit_id else "",
+                    roles[role_id].code if role_id else "",
+                    "cleared" if not missing else "not yet",
+                    "; ".join(result.items[i] for i in missing),
+                ]
+            )
+    header = [
+        "cleared_for",
+        "employee_id",
+        "last_name",
+        "first_name",
+        "unit",
+        "job_role",
+        "status",
+        "missing",
+    ]
+    return csv_response(f"campaign-{campaign.ref}-readiness", header, rows)
 
 
 @login_required

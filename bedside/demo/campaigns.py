@@ -19,10 +19,12 @@ from bedside.assignments.models import Assignment
 from bedside.attestations.services import attestation_create
 from bedside.audit.services import audit_bulk
 from bedside.campaigns.models import Campaign, LaunchStatus
-from bedside.campaigns.services import campaign_create, campaign_launch_run
+from bedside.campaigns.services import campaign_create, campaign_launch_run, readiness_rule_create
 from bedside.demo.logins import DEMO_DOMAIN
 from bedside.demo.organisation import Organisation
 from bedside.demo.staffing import CRITICAL_KINDS, INPATIENT_KINDS
+from bedside.learning import authoring, sessions
+from bedside.learning.models import ModuleKind, Room
 from bedside.people.models import JobRole, Person, active_jobs
 from bedside.people.timezones import system_tz
 from bedside.records.hooks import records_added
@@ -34,6 +36,7 @@ SITE = "HG"
 CAMPAIGN_DAYS = 10
 DAYS_RUNNING = 3  # the campaign began three days ago
 DONE_SO_FAR = 0.22
+WORKSHOP_DONE = 0.4  # of those who have acknowledged, the share who also attended the hands-on workshop
 
 
 def surge_minimums_csv(org: Organisation, first: dt.date, last: dt.date) -> bytes:
@@ -64,6 +67,35 @@ def surge_minimums_csv(org: Organisation, first: dt.date, last: dt.date) -> byte
     return out.getvalue().encode()
 
 
+def _workshop(educator: Person, org: Organisation, now: dt.datetime):
+    """The hands-on half of the bundle: a simulation workshop the planner fits around shifts, with two
+    sessions already on the calendar in the skills lab (the planner fills them before opening more)."""
+    micu = org.units["HG-MICU"]
+    course = authoring.course_create(
+        actor=None,
+        title="ICU cross-training: hands-on proning workshop",
+        summary="Two hours in the skills lab: a proning team of five turns a ventilated manikin, then drips.",
+        modality="simulation",
+        minutes=120,
+        department=micu.department,
+        now=now,
+    )
+    course.owner = educator
+    course.save(update_fields=["owner"])
+    authoring.module_add(
+        course=course, actor=None, kind=ModuleKind.SESSION, title="The workshop", minutes=120
+    )
+    authoring.revision_publish(course=course, actor=None, now=now)
+    room = Room.objects.create(site=micu.site, name="Skills lab", capacity=10, equipment="Proning manikin")
+    tz = system_tz()
+    day = now.astimezone(tz).date()
+    for days in (1, 2):
+        start = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(9), tzinfo=tz)
+        sessions.session_create(actor=None, course=course, starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                                seats=10, room=room, instructors=[educator], now=now)  # fmt: skip
+    return course
+
+
 def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: int = 1) -> dict:
     """Import the surge minimums, add charge nurses' cover, create and launch the campaign, complete some."""
     rng = random.Random(seed)
@@ -84,15 +116,17 @@ def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: 
         minutes=20,
     ).item
     began = now - dt.timedelta(days=DAYS_RUNNING)
-    LearningItem.objects.filter(pk=item.pk).update(created_at=began)  # the seed dates nothing after its clock
-    units = [u for u in org.units.values() if u.site.code == SITE and u.kind in INPATIENT_KINDS]
     educator = Person.objects.get(email=f"educator@{DEMO_DOMAIN}")
+    workshop = _workshop(educator, org, began)
+    # The seed dates nothing after its clock.
+    LearningItem.objects.filter(pk__in=[item.pk, workshop.item_id]).update(created_at=began)
+    units = [u for u in org.units.values() if u.site.code == SITE and u.kind in INPATIENT_KINDS]
     campaign = campaign_create(
         name="ICU cross-training",
         reason="Two surge ICUs open this week: every inpatient nurse at Harbor General must be able to "
         "assist with proning and vasoactive drips within ten days.",
         priority="surge",
-        items=[item],
+        items=[item, workshop.item],
         starts_on=starts,
         deadline=deadline,
         units=units,
@@ -122,6 +156,9 @@ def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: 
         )
         records.append(Record(person_id=person_id, item=item, verb=Verb.ACKNOWLEDGED, at=at,
                               source_kind=SourceKind.CAMPAIGN, source_ref=campaign.ref, recorded_at=at))  # fmt: skip
+        if rng.random() < WORKSHOP_DONE:  # an earlier workshop the unit ran itself
+            records.append(Record(person_id=person_id, item=workshop.item, verb=Verb.COMPLETED, at=at,
+                                  source_kind=SourceKind.CAMPAIGN, source_ref=campaign.ref, recorded_at=at))  # fmt: skip
     Record.objects.bulk_create(records, batch_size=2000)
     audit_bulk(
         actor=None,
@@ -130,8 +167,12 @@ def seed_campaign(org: Organisation, *, today: dt.date, now: dt.datetime, seed: 
         targets=((r.pk, {"person": r.person_id, "item": r.item_id, "verb": r.verb}) for r in records),
     )
     records_added(records=records)
+    readiness_rule_create(
+        campaign=campaign, name="ICU float under team nursing", items=[item, workshop.item], actor=None
+    )
+    readiness_rule_create(campaign=campaign, name="Proning team member", items=[item], actor=None)
     return {
         "campaign_people": launched["people"],
-        "campaign_done": len(records),
+        "campaign_done": len(done),
         "minimums_imported": imported.counts.get("minimums_created", 0),
     }

@@ -9,7 +9,13 @@ class PlannerConfig(AppConfig):
 
     def ready(self) -> None:
         from bedside.people.access import register_scope
+        from bedside.planner import seams
+        from bedside.planner.existing_sessions import existing_slots
         from bedside.planner.models import PlanRun
+        from bedside.planner.publishing import materialise
 
         # A plan belongs to its campaign: whoever reaches the campaign reaches its plans.
         register_scope(PlanRun, via="campaign")
+        # Existing sessions of the bundle's course are slots; publishing opens, registers and invites.
+        seams.register_slot_source(existing_slots)
+        seams.register_materialiser(materialise)

@@ -45,7 +45,7 @@ def check(problem: Problem, plan: Plan) -> Violations:
             found.capacity.append(f"{s.slot.id}: {len(s.learner_ids)} in {s.slot.capacity} seats")
         if s.slot.end > problem.deadline:
             found.deadline.append(f"{s.slot.id} ends after the deadline")
-        if len(set(s.instructor_ids)) < problem.instructors_per_session:
+        if not s.slot.existing and len(set(s.instructor_ids)) < problem.instructors_per_session:
             found.instructors.append(f"{s.slot.id}: {len(set(s.instructor_ids))} instructors")
     for i, a in enumerate(sessions):
         for b in sessions[i + 1 :]:

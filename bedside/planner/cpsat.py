@@ -2,7 +2,7 @@
 
 1. most learners trained, weighted by their campaign's priority;
 2. fewest overtime minutes (time in a session outside the learner's shifts, paid extra);
-3. fewest sessions opened;
+3. fewest sessions opened (filling an existing session opens none);
 4. fair release across units: the largest share of a unit's learners left untrained, as small as can be.
 
 Each stage is solved with the earlier stages' results fixed as constraints, starting from the previous
@@ -91,13 +91,18 @@ class Model:
         for ii, instructor in enumerate(problem.instructors):
             mine = []
             for si, slot in enumerate(slots):
-                if by_slot[si] and instructor.free_for(slot.start, slot.end):
+                if by_slot[si] and not slot.existing and instructor.free_for(slot.start, slot.end):
                     self.teach[(ii, si)] = m.new_bool_var(f"y{ii}_{si}")
                     mine.append((si, slot.start, slot.end))
             for group in _overlap_groups(mine):
                 m.add_at_most_one(self.teach[(ii, si)] for si in group)
-        for si in range(len(slots)):
-            teachers = [v for (ii, s), v in self.teach.items() if s == si]
+        teachers_of = defaultdict(list)
+        for (_, si), var in self.teach.items():
+            teachers_of[si].append(var)
+        for si, slot in enumerate(slots):
+            if slot.existing:
+                continue  # already staffed
+            teachers = teachers_of[si]
             if teachers:
                 m.add(sum(teachers) == need * self.open[si])
             else:
@@ -108,7 +113,7 @@ class Model:
         self.terms = {
             "trained": sum(learner.weight * self.trained[li] for li, learner in enumerate(learners)),
             "overtime": sum(pair.overtime * self.x[pi] for pi, pair in enumerate(found.pairs)),
-            "sessions": sum(self.open),
+            "sessions": sum(var for var, slot in zip(self.open, slots, strict=True) if not slot.existing),
         }
         units = defaultdict(list)
         for li, learner in enumerate(learners):

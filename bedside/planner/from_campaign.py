@@ -1,6 +1,6 @@
 """The planner's inputs for a campaign, read from the database: its open learners and their shifts, the
-staffing of their units, the minimums, and candidate slots from the page's options (plus any registered
-slot source: existing sessions, later)."""
+staffing of their units, the minimums, and candidate slots from the page's options plus the registered slot
+sources (the existing sessions of the bundle's courses, with their free seats: `existing_sessions`)."""
 
 from __future__ import annotations
 
@@ -111,8 +111,20 @@ def campaign_problem(
                 if now is not None and start < now:
                     continue
                 slots.append(Slot(f"{day:%Y%m%d}-{begin:%H%M}-{room}", room, start, end, seats, day))
-    for source in seams.slot_sources():
-        slots.extend(source(campaign, first, last))
+    existing = [
+        slot
+        for source in seams.slot_sources()
+        for slot in source(campaign, first, last)
+        if (now is None or slot.start >= now) and slot.capacity > 0
+    ]
+    # A room an existing session holds is not free for a new one at the same time.
+    taken = {}
+    for slot in existing:
+        taken.setdefault(slot.room.casefold(), []).append((slot.start, slot.end))
+    slots = [
+        s for s in slots if not any(a < s.end and s.start < b for a, b in taken.get(s.room.casefold(), ()))
+    ]
+    slots.extend(existing)
     instructors = [
         Instructor(
             f"Instructor {n + 1}",

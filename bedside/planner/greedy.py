@@ -33,6 +33,10 @@ class _Rooms:
             return len(self.sessions[si].learner_ids) < slot.capacity
         if slot.capacity < 1 or any(s < slot.end and slot.start < e for s, e in self.busy_rooms[slot.room]):
             return False
+        if slot.existing:  # staffed already
+            self.sessions[si] = Session(slot, [], [])
+            self.busy_rooms[slot.room].append((slot.start, slot.end))
+            return True
         free = [
             t.id
             for t in self.problem.instructors

@@ -37,7 +37,9 @@ class Learner:
 
 @dataclass(frozen=True)
 class Slot:
-    """A room at a time, from which the planner may open a session (an existing session is a slot too)."""
+    """A room at a time, from which the planner may open a session (an existing session is a slot too:
+    `existing`, its capacity the seats still free; it needs no instructor from the pool, and filling it
+    opens no new session)."""
 
     id: Hashable
     room: str
@@ -45,6 +47,7 @@ class Slot:
     end: dt.datetime
     capacity: int
     day: dt.date  # the local day, for "one session a day"
+    existing: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from bedside.campaigns.models import Campaign
+from bedside.learning.models import CourseSession
 from bedside.people.models import Person
 
 
@@ -43,3 +44,39 @@ class PlanRun(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (PlanStatus.DONE, PlanStatus.FAILED, PlanStatus.PUBLISHED)
+
+
+class PublishedSession(models.Model):
+    """A session of a published plan in the learning app: opened by the plan, or an existing one it filled."""
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="published")
+    slot = models.CharField(max_length=200)
+    session = models.ForeignKey(CourseSession, on_delete=models.PROTECT, related_name="+")
+    opened = models.BooleanField(default=True, help_text="Made by the plan (else an existing session)")
+
+    class Meta:
+        ordering = ["run_id", "pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "slot"], name="published_session_once")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.slot} -> {self.session_id}"
+
+
+class Invitation(models.Model):
+    """A learner's invitation to the session a published plan placed them in: one per person and session
+    however often plans are published, claimed with the publishing and mailed after commit by a job that
+    stamps it sent, or releases it for the next delivery run if the mail fails."""
+
+    run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(CourseSession, on_delete=models.PROTECT, related_name="+")
+    on_duty = models.BooleanField(default=False, help_text="Released from a shift to attend")
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session_id", "person_id"]
+        constraints = [models.UniqueConstraint(fields=["session", "person"], name="invitation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} to {self.session_id}"

@@ -83,7 +83,9 @@ def plan_run(*, run_id: int, today: dt.date | None = None, workers: int = 1) -> 
         "gap": plan.gap,
         "overtime_hours": round(plan.overtime_minutes / 60, 1),
         "released_hours": round(plan.released_minutes / 60, 1),
-        "sessions": len(plan.sessions),
+        "sessions": sum(1 for s in plan.sessions if not s.slot.existing),
+        "existing_filled": sum(1 for s in plan.sessions if s.slot.existing),
+        "existing_offered": sum(1 for s in problem.slots if s.existing),
         "seconds": plan.seconds,
         "stages": plan.stages,
         "slots": len(problem.slots),
@@ -98,6 +100,8 @@ def plan_run(*, run_id: int, today: dt.date | None = None, workers: int = 1) -> 
             "start": s.slot.start.isoformat(),
             "end": s.slot.end.isoformat(),
             "day": s.slot.day.isoformat(),
+            "capacity": s.slot.capacity,
+            "existing": s.slot.existing,
             "learners": s.learner_ids,
             "instructors": [str(i) for i in s.instructor_ids],
         }
@@ -115,18 +119,24 @@ def plan_run(*, run_id: int, today: dt.date | None = None, workers: int = 1) -> 
 
 
 @transaction.atomic
-def plan_publish(*, run: PlanRun, actor: Person | None) -> int:
-    """Publish a proposed plan: the registered materialisers make its sessions and registrations.
+def plan_publish(*, run: PlanRun, actor: Person | None, now: dt.datetime | None = None) -> int:
+    """Publish a proposed plan: the registered materialisers (`publishing.materialise`: sessions opened,
+    learners registered, invitations claimed) run in this transaction, so all of it is written or none.
+    Returns how many people were invited. Publishing a published plan again does nothing and returns 0.
 
-    Refuses a plan the checker found a violation in, and one already published.
+    Refuses a plan still running or stopped, and one the checker found a violation in.
     """
     _require(actor, run.campaign)
+    now = now or timezone.now()
+    run = PlanRun.objects.select_for_update().select_related("campaign").get(pk=run.pk)
+    if run.status == PlanStatus.PUBLISHED:
+        return 0
     if run.status != PlanStatus.DONE:
         raise ValidationError("Only a proposed plan can be published.")
     if run.report.get("violations_total"):
         raise ValidationError("This plan breaks a rule (see the checks); plan again before publishing.")
-    PlanRun.objects.filter(pk=run.pk).update(status=PlanStatus.PUBLISHED, published_at=timezone.now())
-    made = sum(fn(run, run.sessions) for fn in seams.materialisers())
+    made = sum(fn(run, run.sessions, actor=actor, now=now) for fn in seams.materialisers())
+    PlanRun.objects.filter(pk=run.pk).update(status=PlanStatus.PUBLISHED, published_at=now)
     audit(
         actor=actor, action="plan.publish", target=run, changes={"sessions": len(run.sessions), "made": made}
     )

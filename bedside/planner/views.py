@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +15,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bedside.campaigns.models import Campaign
 from bedside.people import access
 from bedside.people.models import Capability, Unit
+from bedside.planner.existing_sessions import session_courses
 from bedside.planner.forms import PlanForm
 from bedside.planner.models import PlanRun
+from bedside.planner.queries import releases
 from bedside.planner.services import DENIED, plan_publish, plan_request
 
+FOLLOW = (Capability.TEACH, Capability.MANAGE, Capability.REPORT)
+FOLLOW_DENIED = "Campaigns are for educators, unit managers and report readers."
+FOLLOW_MISSING = "You can only see campaigns of your units: this one is not among them, or does not exist."
 MISSING = "You can only plan campaigns of the units you teach: this one is not among them, or does not exist."
 
 
@@ -55,7 +60,15 @@ def _run_context(campaign: Campaign) -> dict:
         }
         for day in sorted(set(by_day) | set(sessions_by_day))
     ]
-    return {"campaign": campaign, "run": run, "report": run.report, "days": days}
+    courses = session_courses(campaign)
+    return {
+        "campaign": campaign,
+        "run": run,
+        "report": run.report,
+        "days": days,
+        "course": courses[0] if courses else None,
+        "invited": run.invitations.count() if run.status == "published" else 0,
+    }
 
 
 @login_required
@@ -94,7 +107,24 @@ def campaign_plan_publish(request: HttpRequest, campaign_id: int) -> HttpRespons
         return redirect("campaign-plan", campaign_id=campaign.pk)
     try:
         plan_publish(run=run, actor=request.user)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         context = {**_run_context(campaign), "form": PlanForm(days=1), "error": exc.messages[0]}
         return render(request, "planner/plan.html", context, status=400)
     return redirect("campaign-plan", campaign_id=campaign.pk)
+
+
+@login_required
+@require_GET
+def campaign_releases(request: HttpRequest, campaign_id: int) -> HttpResponse:
+    """For unit managers (and the campaign's followers): whom of their units the published plans release
+    when, on duty (released from a shift) or off duty."""
+    campaign = access.get_in_scope(
+        request.user, FOLLOW, Campaign.objects.select_related("owner"), own=True,
+        pk=campaign_id, denied=FOLLOW_DENIED, missing=FOLLOW_MISSING,
+    )  # fmt: skip
+    units = (
+        None
+        if access.scope_of(request.user, FOLLOW).everything
+        else access.units_in_scope(request.user, FOLLOW)
+    )
+    return render(request, "planner/releases.html", {"campaign": campaign, **releases(campaign, units=units)})

@@ -13,9 +13,13 @@ URLS = {
     "campaign-progress": Access(get=FOLLOWERS, obj="campaign"),
     "campaign-progress-live": Access(get=FOLLOWERS, obj="campaign"),
     "campaign-progress-csv": Access(get=FOLLOWERS, obj="campaign"),
+    "campaign-readiness-add": Access(post=TEACHERS, obj="campaign"),
+    "campaign-readiness-remove": Access(post=TEACHERS, obj="campaign"),
+    "campaign-readiness-csv": Access(get=FOLLOWERS, obj="campaign"),
     "campaign-plan": Access(get=TEACHERS, post=TEACHERS, obj="campaign"),
     "campaign-plan-status": Access(get=TEACHERS, obj="campaign"),
     "campaign-plan-publish": Access(post=TEACHERS, obj="campaign"),
+    "campaign-plan-releases": Access(get=FOLLOWERS, obj="campaign"),
     "api:campaigns-list": Access(get=SIGNED_IN),
     "api:campaigns-progress": Access(get=FOLLOWERS, obj="campaign"),
 }

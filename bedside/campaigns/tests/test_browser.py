@@ -35,6 +35,15 @@ def icu(make_person, make_attestation):
     return {"unit": unit, "educator": educator, "today": today}
 
 
+@pytest.fixture
+def workshop(icu):
+    """A classroom course: the sessions a published plan opens and registers people in."""
+    from bedside.learning.authoring import course_create
+    from bedside.learning.models import Modality
+
+    return course_create(actor=icu["educator"], title="Proning workshop", modality=Modality.CLASSROOM)
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_educator_launches_a_campaign_and_watches_it(icu, live_server, page, viewport):
     page.set_viewport_size(viewport)
@@ -65,7 +74,7 @@ def test_educator_launches_a_campaign_and_watches_it(icu, live_server, page, vie
     check_page(page, "campaign-progress")
 
 
-def test_educator_plans_sessions_and_manager_reads_coverage(icu, live_server, page):
+def test_educator_plans_sessions_and_manager_reads_coverage(icu, workshop, live_server, page):
     page.set_viewport_size(PHONE)
     sign_in(page, live_server.url, "educator@example.org", PASSWORD)
     from bedside.campaigns.services import campaign_create
@@ -84,10 +93,44 @@ def test_educator_plans_sessions_and_manager_reads_coverage(icu, live_server, pa
     page.get_by_role("button", name="Plan sessions").click()
     expect(page.get_by_text("Every rule holds")).to_be_visible(timeout=60_000)
     expect(page.get_by_text("of 4 trained")).to_be_visible()
+    expect(page.get_by_text("Publishing opens the new sessions of Proning workshop")).to_be_visible()
     check_page(page, "campaign-plan")
+    page.get_by_role("button", name="Publish this plan").click()
+    expect(page.get_by_text("4 people registered and invited")).to_be_visible()
+    check_page(page, "campaign-plan-published")
+    from django.core import mail
+
+    assert len(mail.outbox) == 4 and mail.outbox[0].attachments[0][2] == "text/calendar"
+
+    # Readiness: who is cleared to work as an ICU float, refreshed with the rest of the progress page.
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/progress/")
+    page.get_by_text("Add a readiness rule").click()
+    page.get_by_label("Cleared for").fill("ICU float under team nursing")
+    page.get_by_label("Proning a ventilated patient").check()
+    page.get_by_role("button", name="Add rule").click()
+    expect(page.get_by_role("heading", name="Cleared for ICU float under team nursing")).to_be_visible()
+    expect(page.get_by_text("of 4 cleared (0%)")).to_be_visible()
+    check_page(page, "campaign-readiness")
+    from bedside.people.models import Person
+    from bedside.records.models import LearningItem, Verb
+    from bedside.records.services import record_add
+
+    proning = LearningItem.objects.get(title="Proning a ventilated patient")
+    ana = Person.objects.get(first_name="Ana")
+    record_add(person=ana, item=proning, verb=Verb.ACKNOWLEDGED, by=ana)
+    page.evaluate(
+        "htmx.ajax('GET', document.querySelector('#progress-live').getAttribute('hx-get'), {target: '#progress-live', swap: 'outerHTML'})"
+    )
+    expect(page.get_by_text("1 of 4 cleared (25%)")).to_be_visible()
+    expect(page.get_by_role("link", name="Readiness CSV")).to_be_visible()
 
     page.context.clear_cookies()
     sign_in(page, live_server.url, "manager@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    page.get_by_role("link", name="Whom the published plan releases from each unit, and when").click()
+    expect(page.get_by_role("heading", name="Medical ICU: 4 people", exact=False)).to_be_visible()
+    check_page(page, "plan-releases")
+    page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Staffing").click()
     page.get_by_role("link", name="Medical ICU").click()
     tomorrow = icu["today"] + dt.timedelta(days=1)

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from bedside.assignments.models import Assignment, AssignmentRule
 from bedside.assignments.queries import required, with_status
@@ -217,6 +218,13 @@ def test_the_demo_has_a_surge_campaign_launched_over_imported_minimums(seeded, c
     client.force_login(Person.objects.get(email="educator@demo.bedside.test"))
     page = client.get(reverse("campaign-progress", args=[campaign.pk])).content.decode()
     assert "ICU cross-training" in page and "done of" in page
+    assert "Cleared for ICU float under team nursing" in page and "Cleared for Proning team member" in page
+    from bedside.campaigns.queries import readiness
+
+    icu_float, proning = readiness(campaign, now=timezone.now())
+    assert 0 < icu_float.cleared < proning.cleared < proning.people
+    plan = client.get(reverse("campaign-plan", args=[campaign.pk])).content.decode()
+    assert "Offer rooms, times and instructors" in plan
     client.force_login(Person.objects.get(email="manager@demo.bedside.test"))
     micu = Unit.objects.get(code="HG-MICU")
     assert "Registered nurse" in client.get(reverse("coverage", args=[micu.pk])).content.decode()

@@ -68,11 +68,16 @@ def test_a_plan_runs_in_the_background_and_is_reviewed_then_published(
     assert '5</span> <span class="figure-label">of 5 trained; the best possible is at most 5' in page
     assert "Every rule holds" in page and "Publish this plan" in page
     made = []
-    seams.register_materialiser(lambda plan_run, sessions: made.append(len(sessions)) or len(sessions))
+
+    def count(plan_run, sessions, **kwargs):
+        made.append(len(sessions))
+        return len(sessions)
+
+    seams.register_materialiser(count)
     try:
         client.post(f"/campaigns/{staffed_campaign.pk}/plan/publish/")
     finally:
-        seams._materialisers.clear()
+        seams.unregister(count)
     run.refresh_from_db()
     assert run.status == PlanStatus.PUBLISHED and made == [len(run.sessions)]
 
