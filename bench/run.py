@@ -1,7 +1,8 @@
 """Run every bench: seed the bench-size hospital afresh, then Today, compliance and rule application,
 then a first roster import of 50,000 people on SQLite and PostgreSQL (its own fresh databases),
 then the library: search speed over 50,000 resources and quality on 200 questions (both databases),
-and anonymous public-portal throughput under gunicorn.
+and anonymous public-portal throughput under gunicorn; the session planner (generated scenarios) and a
+campaign launched to 20,000 people (its own fresh database).
 
     .venv/bin/python bench/run.py            # everything, on a freshly seeded bench database
     .venv/bin/python bench/run.py --reuse    # keep an already seeded bench database
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 
+import campaign_launch
 import common
 import compliance
 import drills_fitting
@@ -45,6 +47,7 @@ BENCHES = {
     "drills_queue": drills_queue,
     "learning": learning,
     "planner": planner,
+    "campaign_launch": campaign_launch,
     "library_search": library_search,
     "library_quality": library_quality,
     "library_public": library_public,
