@@ -1,8 +1,8 @@
 """The session planner on generated scenarios: first come first served, a greedy that keeps staffing
 minimums, and CP-SAT, side by side on the same inputs, each plan recounted by the independent checker.
 
-    .venv/bin/python bench/planner.py                 # 200 and 2,000 learners, seats ample; 2,000 seats scarce
-    BENCH_PLANNER_SIZES=200,2000,10000 .venv/bin/python bench/planner.py
+    .venv/bin/python bench/planner.py                 # 200, 2,000 and 10,000 learners, seats ample; 2,000 scarce
+    BENCH_PLANNER_SIZES=200,2000 .venv/bin/python bench/planner.py
 
 14-day window, 28-day roster (`bedside/planner/scenarios.py`). Seats ample: rooms and instructors to spare,
 so minimums, rest after nights and overtime are what bind; one seat-scarce variant. No database needed.
@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import common  # noqa: E402
 
-SIZES = [int(n) for n in os.environ.get("BENCH_PLANNER_SIZES", "200,2000").split(",")]
+SIZES = [int(n) for n in os.environ.get("BENCH_PLANNER_SIZES", "200,2000,10000").split(",")]
 WORKERS = int(os.environ.get("BENCH_PLANNER_WORKERS", "2"))
 LIMITS = {200: 20, 2000: 60, 10000: 300}
 TARGETS = {2000: 98.0, 10000: 95.0}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -227,7 +228,7 @@ def readiness(
     roles_named = dict(
         JobRole.objects.filter(pk__in={r for _, _, r in members if r}).values_list("pk", "name")
     )
-    found, listed = [], set()
+    found = []
     for rule in rules:
         wanted = [i.pk for i in rule.items.all() if i.pk in bundle] or list(bundle)
         rule_units = {u.pk for u in rule.units.all()}
@@ -240,26 +241,32 @@ def readiness(
                 continue
             missing = [i for i in wanted if (person_id, i) not in satisfied]
             result.rows.append((person_id, unit_id, role_id, missing))
-            unit = by_unit.setdefault(unit_id, Cleared(unit_id, units_named.get(unit_id, "No unit")))
-            role = by_role.setdefault(role_id, Cleared(role_id, roles_named.get(role_id, "No role")))
-            for tally in (unit, role):
+            if unit_id not in by_unit:
+                by_unit[unit_id] = Cleared(unit_id, units_named.get(unit_id, "No unit"))
+            if role_id not in by_role:
+                by_role[role_id] = Cleared(role_id, roles_named.get(role_id, "No role"))
+            for tally in (by_unit[unit_id], by_role[role_id]):
                 tally.total += 1
                 tally.cleared += not missing
         result.people = len(result.rows)
         result.cleared = sum(1 for *_, missing in result.rows if not missing)
         result.by_unit = sorted(by_unit.values(), key=lambda t: (t.percent, t.label))
         result.by_role = sorted(by_role.values(), key=lambda t: (t.percent, t.label))
-        listed |= {p for p, *_ in result.rows}
         found.append(result)
     if not shown:
         return found
-    names = {pk: (last, first, pk) for pk, last, first in
-             Person.objects.filter(pk__in=listed).values_list("pk", "last_name", "first_name")}  # fmt: skip
+    members_named = Person.objects.filter(pk__in=members_of(campaign, units).values("person_id"))
+    names = {
+        pk: (last, first, pk)
+        for pk, last, first in members_named.values_list("pk", "last_name", "first_name")
+    }
     picks = []
     for result in found:
-        cleared = sorted((p for p, *_, missing in result.rows if not missing), key=names.__getitem__)
-        waiting = sorted(((p, m) for p, *_, m in result.rows if m), key=lambda pm: names[pm[0]])
-        picks.append((cleared[:shown], waiting[:shown]))
+        cleared = heapq.nsmallest(shown, (p for p, *_, m in result.rows if not m), key=names.__getitem__)
+        waiting = heapq.nsmallest(
+            shown, ((p, m) for p, *_, m in result.rows if m), key=lambda pm: names[pm[0]]
+        )
+        picks.append((cleared, waiting))
     persons = Person.objects.in_bulk({p for c, w in picks for p in [*c, *(p for p, _ in w)]})
     for result, (cleared, waiting) in zip(found, picks, strict=True):
         result.cleared_people = [persons[p] for p in cleared]
