@@ -42,6 +42,7 @@ urlpatterns = [
     path("teach/<int:course_id>/", authoring.course, name="teach-course"),
     path("teach/<int:course_id>/modules/new/", authoring.module_new, name="teach-module-new"),
     path("teach/<int:course_id>/modules/", authoring.module_action, name="teach-module-action"),
+    path("teach/modules/<int:module_id>/edit/", authoring.module_edit, name="teach-module-edit"),
     path("teach/<int:course_id>/library-picker/", authoring.library_picker, name="teach-library-picker"),
     path("teach/<int:course_id>/questions/new/", authoring.question_new, name="teach-question-new"),
     path("teach/<int:course_id>/publish/", authoring.publish, name="teach-publish"),

@@ -51,6 +51,7 @@ URLS: dict[str, Access] = {
     "teach-course": Access(get=TEACHERS, obj="course"),
     "teach-module-new": Access(get=TEACHERS, post=TEACHERS, obj="course"),
     "teach-module-action": Access(post=TEACHERS, obj="course"),
+    "teach-module-edit": Access(get=TEACHERS, post=TEACHERS, obj="module"),
     "teach-library-picker": Access(get=TEACHERS, obj="course"),
     "teach-question-new": Access(get=TEACHERS, post=TEACHERS, obj="course"),
     "teach-publish": Access(post=TEACHERS, obj="course"),

@@ -72,3 +72,17 @@ def test_a_manager_overrides_a_clash_and_an_educator_changes_a_session_and_a_pat
     check_page(phone, "learning-teach-path")
     titles = [s.course.item.title for s in path.steps.select_related("course__item")]
     assert titles == ["Sepsis", "Proning"]
+
+    # The educator changes a published course's reading; it goes into a new draft.
+    course = session.course
+    phone.goto(f"{base}/learn/teach/{course.pk}/")
+    phone.get_by_role("button", name="Edit The bundle").click()
+    phone.get_by_label("Title").fill("")
+    phone.get_by_role("button", name="Save in the draft").click()
+    assert phone.get_by_text("Enter the module's title.").first.is_visible()
+    phone.get_by_label("Title").fill("The bundle, revised")
+    phone.get_by_label("Text").fill("Wash, then scrub the hub for 15 seconds.")
+    check_page(phone, "learning-teach-module-edit")
+    phone.get_by_role("button", name="Save in the draft").click()
+    assert phone.get_by_text("“The bundle, revised” changed in the draft").is_visible()
+    check_page(phone, "learning-teach-course-draft")

@@ -138,3 +138,50 @@ def test_the_catalogue_finds_a_course_through_its_readings_text(
     assert "Fire safety" in page and "ICU skills day" not in page
     api = client.get("/api/v1/courses", {"q": "endotracheal"}, headers=bearer(nurse)).json()
     assert [c["title"] for c in api["items"]] == ["ICU skills day"]
+
+
+def test_an_educator_moves_a_published_reading_to_the_librarys_new_version_in_a_draft(
+    client, educator, make_person, publish_resource, unit
+):
+    v1 = publish_resource("Prone positioning", "Turn as a team of five.")
+    course = authoring.course_create(actor=educator, title="Proning", department=unit.department)
+    authoring.module_add(
+        course=course,
+        actor=educator,
+        kind=ModuleKind.READING,
+        title="The guide",
+        minutes=5,
+        resource_version=v1.item_version,
+    )
+    authoring.revision_publish(course=course, actor=educator)
+    published = authoring.published_revision(course).modules.get()
+    curator = publish_resource.curator
+    draft = draft_start(resource=v1.resource, actor=curator)
+    draft_update(version=draft, actor=curator, change_summary="Six people for a patient over 120 kg.")
+    v2 = publish_resource.publish(draft)
+
+    client.force_login(educator)
+    url = reverse("teach-module-edit", args=[published.pk])
+    page = client.get(url).content.decode()
+    assert 'value="The guide"' in page and f'value="{v1.item_version_id}" checked' in page
+    assert "learners keep the revision they started" in page
+    refused = client.post(url, {"title": "", "minutes": 5, "resource_version": v2.item_version_id})
+    assert "Enter the module&#x27;s title." in refused.content.decode()
+    assert authoring.draft_revision(course) is None  # nothing written
+
+    saved = client.post(url, {"title": "The guide, v2", "minutes": 6, "resource_version": v2.item_version_id})
+    assert saved.status_code == 302
+    edited = authoring.draft_revision(course).modules.get()
+    assert (edited.title, edited.minutes, edited.resource_version_id) == (
+        "The guide, v2",
+        6,
+        v2.item_version_id,
+    )
+    published.refresh_from_db()
+    assert (published.title, published.resource_version_id) == ("The guide", v1.item_version_id)
+
+    elsewhere = f.UnitFactory()
+    outsider = make_person(unit=elsewhere, grants=[(Capability.TEACH, elsewhere)])
+    client.force_login(outsider)
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {"title": "Mine", "minutes": 1, "body": "x"}).status_code in (403, 404)

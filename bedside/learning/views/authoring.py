@@ -21,7 +21,7 @@ from bedside.learning.forms import (
     SessionForm,
     library_versions,
 )
-from bedside.learning.models import Course, CourseSession, ModuleKind, Room
+from bedside.learning.models import Course, CourseSession, Module, ModuleKind, Room
 from bedside.learning.scopes import AUTHORS, authoring_departments
 from bedside.people import access
 from bedside.people.models import Person
@@ -118,6 +118,39 @@ def module_new(request: HttpRequest, course_id: int) -> HttpResponse:
         picked = request.POST.get("resource_version") or ""
         if chosen is None and picked.isdigit():
             chosen = library_versions().filter(pk=int(picked[:12])).first()
+        context |= {"library_q": q, "hits": _library_hits(q), "chosen": chosen}
+    return render(request, "learning/teach_module.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def module_edit(request: HttpRequest, module_id: int) -> HttpResponse:
+    """Change a module; a published course's module is changed in a new draft (learners keep theirs)."""
+    module = Module.objects.filter(pk=module_id).select_related("revision", "resource_version__item").first()
+    course = authored(request, module.revision.course_id if module else 0)
+    kind = module.kind
+    initial = {name: getattr(module, name) for name in ModuleForm.FIELDS[kind]}
+    form = ModuleForm(request.POST or None, kind=kind, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            authoring.module_update(module=module, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, f"“{form.cleaned_data['title']}” changed in the draft.")
+            return redirect("teach-course", course.pk)
+    context = {
+        "course": course,
+        "form": form,
+        "kind": kind,
+        "kind_label": ModuleKind(kind).label,
+        "module": module,
+    }
+    if kind == ModuleKind.READING:
+        chosen = module.resource_version if not form.is_bound else None
+        if form.is_bound and form.is_valid():
+            chosen = form.cleaned_data.get("resource_version")
+        q = (request.GET.get("library_q") or "").strip()[:100]
         context |= {"library_q": q, "hits": _library_hits(q), "chosen": chosen}
     return render(request, "learning/teach_module.html", context)
 
