@@ -80,3 +80,25 @@ if len(sys.argv) > 3:
     folder = forms_css.rsplit("/", 1)[0]
     status, _, _ = get(f"/static/{folder}/{imported.group(1)}", behind_tls_proxy)
     expect("the widgets.css it imports answers 200", status == 200, f"{status} {imported.group(1)}")
+
+stream_path, session = (sys.argv[4], sys.argv[5]) if len(sys.argv) > 5 else (None, None)
+if stream_path:
+    # The live dialogue's stream is served by the ASGI worker without a thread per viewer: it must
+    # answer at once with server-sent events and stay open (read only its first message here).
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn.request("GET", stream_path, headers={**behind_tls_proxy, "Cookie": f"sessionid={session}"})
+    response = conn.getresponse()
+    expect("the live stream answers 200", response.status == 200, f"{response.status}")
+    expect(
+        "the live stream is server-sent events",
+        response.getheader("Content-Type", "").startswith("text/event-stream"),
+        response.getheader("Content-Type", ""),
+    )
+    expect("the live stream is not cached", "no-store" in response.getheader("Cache-Control", ""))
+    first = response.read(6)
+    expect("the live stream sends its first message at once", first == b"retry:", repr(first))
+    conn.close()

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "bedside.planner",
     "bedside.learning",
     "bedside.library",
+    "bedside.events",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",
@@ -112,6 +113,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "bedside.urls"
 WSGI_APPLICATION = "bedside.wsgi.application"
+ASGI_APPLICATION = "bedside.asgi.application"
 
 TEMPLATES = [
     {
@@ -263,6 +265,21 @@ if ROSTER_UPLOAD_RETENTION_DAYS < 1:
         f"ROSTER_UPLOAD_RETENTION_DAYS must be at least 1 (days an uploaded roster file is kept), "
         f"not {ROSTER_UPLOAD_RETENTION_DAYS}"
     )
+
+# The live dialogue's fan-out between web servers: Redis pub/sub when set (e.g. redis://127.0.0.1:6379/0);
+# empty, each server reads the message log in the database every LIVE_POLL_SECONDS (the embedded default).
+LIVE_REDIS_URL = os.environ.get("BEDSIDE_REDIS_URL", "").strip()
+if LIVE_REDIS_URL and not LIVE_REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"BEDSIDE_REDIS_URL must be a Redis URL such as redis://127.0.0.1:6379/0, not {LIVE_REDIS_URL!r}"
+    )
+LIVE_CHANNEL_PREFIX = os.environ.get("BEDSIDE_REDIS_PREFIX", "bedside:live:")
+try:
+    LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "") or 0.25)
+except ValueError as exc:
+    raise ImproperlyConfigured("LIVE_POLL_SECONDS must be a number of seconds, e.g. 0.25") from exc
+if not 0.05 <= LIVE_POLL_SECONDS <= 5:
+    raise ImproperlyConfigured("LIVE_POLL_SECONDS must be between 0.05 and 5 seconds")
 
 BEDSIDE_TIME_ZONE = TIME_ZONE
 try:

@@ -169,3 +169,8 @@ from bedside.testing import authz_library  # noqa: E402
 
 URLS.update(authz_library.URLS)
 OBJECT_BUILDERS.append(authz_library.build_objects)
+
+from bedside.testing import authz_events  # noqa: E402
+
+URLS.update(authz_events.URLS)
+OBJECT_BUILDERS.append(authz_events.build_objects)
