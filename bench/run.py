@@ -2,7 +2,7 @@
 then a first roster import of 50,000 people on SQLite and PostgreSQL (its own fresh databases),
 then the library: search speed over 50,000 resources and quality on 200 questions (both databases),
 and anonymous public-portal throughput under gunicorn; the session planner (generated scenarios) and a
-campaign launched to 20,000 people (its own fresh database).
+campaign launched to 20,000 people (its own fresh database), then the live dialogue's delivery to 1,000 viewers.
 
     .venv/bin/python bench/run.py            # everything, on a freshly seeded bench database
     .venv/bin/python bench/run.py --reuse    # keep an already seeded bench database
@@ -23,6 +23,7 @@ import compliance
 import drills_fitting
 import drills_queue
 import drills_workload
+import events_live
 import fsrs_optimizers
 import learning
 import library_public
@@ -51,6 +52,8 @@ BENCHES = {
     "library_search": library_search,
     "library_quality": library_quality,
     "library_public": library_public,
+    # Live delivery to 1,000 viewers of one event (its own database and servers).
+    "events_live": events_live,
 }
 
 

@@ -349,7 +349,7 @@ def register(
 ) -> Registration:
     """A place at the event, in the room (while seats last) or online; one live place per person."""
     now = now or timezone.now()
-    event = Event.objects.select_for_update().select_related("room").get(pk=event.pk)
+    event = Event.objects.select_for_update(of=("self",)).select_related("room").get(pk=event.pk)
     if event.cancelled_at:
         raise ValidationError("This event is cancelled.")
     if event.ends_at <= now:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
+import functools
 import json
 import logging
 import time
 import weakref
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from bedside.events.live.bus import channel_prefix, wire
 from bedside.events.models import LiveMessage
@@ -28,15 +29,12 @@ LOOKBACK_SECONDS = 5.0  # ids committed out of order (PostgreSQL) are re-read fo
 CATCH_UP_SECONDS = 3.0  # with Redis, how often the log is read for anything Redis lost
 
 
-def _db(fn):
-    def run(*args):
+def _guarded(fn, *args):
+    close_old_connections()
+    try:
+        return fn(*args)
+    finally:
         close_old_connections()
-        try:
-            return fn(*args)
-        finally:
-            close_old_connections()
-
-    return sync_to_async(run, thread_sensitive=False)
 
 
 def _top() -> int:
@@ -74,6 +72,21 @@ class Hub:
         self.seen: dict[int, float] = {}
         self.tasks: list[asyncio.Task] = []
         self.subscribed = asyncio.Event()
+        # One thread of its own for the hub's reads, so they never wait behind the pages' sync views.
+        self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="live-db")
+
+    async def db(self, fn, *args):
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, functools.partial(_guarded, fn, *args)
+        )
+
+    async def close(self) -> None:
+        """Stop reading and let go of the database connection (tests; a server simply exits)."""
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await asyncio.get_running_loop().run_in_executor(self.executor, connections.close_all)
+        self.executor.shutdown(wait=False)
 
     # Viewers ---------------------------------------------------------------------------------
     def join(self, event_id: int, moderator: bool) -> Listener:
@@ -139,7 +152,7 @@ class Hub:
 
     async def _read_log(self) -> None:
         interval = CATCH_UP_SECONDS if self.redis_url else self.poll_seconds
-        floor = await _db(_top)()
+        floor = await self.db(_top)
         top = floor
         marks: collections.deque[tuple[float, int]] = collections.deque()
         while True:
@@ -147,7 +160,7 @@ class Hub:
             watched = [e for e, group in self.listeners.items() if group]
             if watched:
                 try:
-                    rows = await _db(_after)(watched, floor)
+                    rows = await self.db(_after, watched, floor)
                 except Exception:  # noqa: BLE001  (the database restarting: try again next round)
                     log.warning("live: reading the log failed", exc_info=True)
                     continue

@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 
-from bedside.events.live.hub import _db, backlog, hub
+from bedside.events.live.hub import backlog, hub
 from bedside.events.models import LiveMessage
 
 KEEPALIVE_SECONDS = 15.0
@@ -23,7 +23,7 @@ async def stream(*, event_id: int, moderator: bool, after: int) -> AsyncIterator
     listener = here.join(event_id, moderator)  # before reading the backlog, so nothing falls between
     try:
         yield OPENING
-        missed = await _db(backlog)(event_id, moderator, after) if after else []
+        missed = await here.db(backlog, event_id, moderator, after) if after else []
         replayed = {m["id"] for m in missed}
         for message in missed:
             yield message["sse"]

@@ -20,6 +20,19 @@ from bedside.events.models import LiveMessage
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
+def _ask_in_a_thread(**kwargs):
+    """The service as a request on another thread runs it (its connection closed after, as a request's is)."""
+    from django.db import connections
+
+    def ask():
+        try:
+            return dialogue.question_ask(**kwargs)
+        finally:
+            connections.close_all()
+
+    return sync_to_async(ask, thread_sensitive=False)()
+
+
 def _redis_up() -> bool:
     import redis
 
@@ -46,18 +59,15 @@ async def _two_servers_deliver(event, asker, redis_url: str) -> tuple[dict, floa
         await asyncio.wait_for(asyncio.gather(server_a.subscribed.wait(), server_b.subscribed.wait()), 5)
         await asyncio.sleep(0.2)  # the log readers have read their starting point
         started = time.monotonic()
-        await sync_to_async(dialogue.question_ask, thread_sensitive=False)(
-            person=asker, event=event, text="Which lactate cut-off?"
-        )
+        await _ask_in_a_thread(person=asker, event=event, text="Which lactate cut-off?")
         got_b = await asyncio.wait_for(viewer_b.queue.get(), 5)
         elapsed = time.monotonic() - started
         got_a = await asyncio.wait_for(viewer_a.queue.get(), 5)
         assert got_a["id"] == got_b["id"]
         return got_b, elapsed
     finally:
-        for task in server_a.tasks + server_b.tasks:
-            task.cancel()
-        await asyncio.gather(*server_a.tasks, *server_b.tasks, return_exceptions=True)
+        await server_a.close()
+        await server_b.close()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,14 +105,10 @@ def test_moderator_only_messages_skip_attendees(live_event, settings):
         attendee = server.join(event.pk, moderator=False)
         moderator = server.join(event.pk, moderator=True)
         await asyncio.sleep(0.2)
-        await sync_to_async(dialogue.question_ask, thread_sensitive=False)(
-            person=asker, event=event, text="Awaiting approval?"
-        )
+        await _ask_in_a_thread(person=asker, event=event, text="Awaiting approval?")
         got = await asyncio.wait_for(moderator.queue.get(), 5)
         await asyncio.sleep(0.3)
-        for task in server.tasks:
-            task.cancel()
-        await asyncio.gather(*server.tasks, return_exceptions=True)
+        await server.close()
         return got, attendee.queue.qsize()
 
     got, waiting = asyncio.run(run())
@@ -134,11 +140,13 @@ def test_the_stream_view_under_asgi_replays_then_follows(live_event, settings):
                     return
 
         await read_until("Before I connected?")
-        await sync_to_async(dialogue.question_ask, thread_sensitive=False)(
-            person=asker, event=event, text="After I connected?"
-        )
+        await _ask_in_a_thread(person=asker, event=event, text="After I connected?")
         await read_until("After I connected?")
         await chunks.aclose()
+        await hub_module.hub().close()
+        from django.db import connections
+
+        await sync_to_async(connections.close_all)()  # the request's own thread
         return "".join(seen)
 
     body = asyncio.run(run())
