@@ -17,6 +17,7 @@ from bedside.attestations.api import router as attestations_router
 from bedside.campaigns.api import router as campaigns_router
 from bedside.core.api_answers import with_error_answers
 from bedside.drills.api import router as drills_router
+from bedside.events.api import router as events_router
 from bedside.learning.api import router as learning_router
 from bedside.library.api import router as library_router
 from bedside.people.api import router as people_router
@@ -58,6 +59,7 @@ api.add_router("", drills_router)
 api.add_router("", campaigns_router)
 api.add_router("", learning_router)
 api.add_router("", library_router)
+api.add_router("", events_router)
 
 
 def _messages(exc: ValidationError) -> str:

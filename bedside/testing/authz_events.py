@@ -37,6 +37,12 @@ URLS: dict[str, Access] = {
     "events-series-manage": Access(get=TEACHERS, post=TEACHERS, obj="series"),
     "events-event-new": Access(get=TEACHERS, post=TEACHERS),
     "events-event-manage": Access(get=TEACHERS, post=TEACHERS, obj="event"),
+    # The API: any signed-in caller (staff see every event; the walk's are staff events).
+    "api:events-list": Access(get=SIGNED_IN),
+    "api:events-detail": Access(get=SIGNED_IN, obj="event", unscoped=True),
+    "api:events-questions-list": Access(get=SIGNED_IN, obj="event", unscoped=True),
+    "api:events-ask": Access(post=SIGNED_IN, obj="event", unscoped=True),
+    "api:events-vote": Access(post=SIGNED_IN, obj="question", unscoped=True),
     "public-events": Access(get=EVERYONE),
     "public-event": Access(get=EVERYONE, obj="public_event", unscoped=True),
 }

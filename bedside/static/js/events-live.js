@@ -66,7 +66,8 @@
       li = template.content.firstElementChild.cloneNode(true);
       li.dataset.question = q.id;
       li.querySelectorAll("form").forEach(function (f) {
-        f.action = f.getAttribute("action").replace(/\/questions\/0\//, "/questions/" + q.id + "/");
+        // getAttribute: a form's `action` property is shadowed by its input named "action".
+        f.setAttribute("action", f.getAttribute("action").replace(/\/questions\/0\//, "/questions/" + q.id + "/"));
       });
       list.appendChild(li);
       li.classList.add("is-new");
@@ -107,7 +108,7 @@
     if (mode === "attendee" && p.status === "open") {
       var form = document.createElement("form");
       form.method = "post";
-      form.action = root.dataset.pollUrl.replace(/\/polls\/0\//, "/polls/" + p.id + "/");
+      form.setAttribute("action", root.dataset.pollUrl.replace(/\/polls\/0\//, "/polls/" + p.id + "/"));
       form.setAttribute("data-live-form", "");
       form.setAttribute("data-poll-form", "");
       var token = document.querySelector("[name=csrfmiddlewaretoken]");
@@ -209,7 +210,7 @@
     e.preventDefault();
     var button = form.querySelector("button[type=submit]");
     if (button) button.disabled = true;
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {
       method: "POST",
       body: new FormData(form),
       headers: { "X-Requested-With": "fetch" },
