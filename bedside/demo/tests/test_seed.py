@@ -247,3 +247,22 @@ def test_demo_has_a_library_reading_a_path_and_a_managers_clash_override(seeded)
     overrides = Registration.objects.filter(override_by__email=f"manager@{DEMO_DOMAIN}")
     assert overrides.count() == seeded.counts["clash overrides"] <= 1
     assert all("float nurse" in r.override_reason for r in overrides)
+
+
+def test_the_demo_has_two_grand_rounds_series_and_a_talk_on_now(seeded, client):
+    from bedside.events.models import Event, Question, Series
+
+    assert Series.objects.count() == 2
+    assert Event.objects.filter(ends_at__lt=NOON).count() >= 10
+    live = Event.objects.get(title__endswith="(live)")
+    assert live.dialogue_open(NOON) and live.mode == "hybrid"
+    assert Question.objects.filter(event=live).count() == 5
+    riverside = Series.objects.get(site__code="RMC")
+    first = riverside.events.order_by("starts_at").first()
+    assert first.starts_at.astimezone(zoneinfo.ZoneInfo("America/Chicago")).time() == dt.time(12, 0)
+    with time_machine.travel(NOON, tick=False):
+        client.force_login(Person.objects.get(email="educator@demo.bedside.test"))
+        page = client.get(reverse("event-moderate", args=[live.pk])).content.decode()
+        assert "Does this apply to patients on dialysis?" in page
+        client.force_login(Person.objects.get(email=DEMO_LOGINS[0].email))
+        assert "Happening now" in client.get(reverse("events")).content.decode()

@@ -50,8 +50,13 @@ def stream_for_wsgi(
         or 0
     )
     deadline = time.monotonic() + seconds
+    quiet_since = time.monotonic()
     while time.monotonic() < deadline:
         for message in backlog(event_id, moderator, last):
             last = message["id"]
+            quiet_since = time.monotonic()
             yield message["sse"]
+        if time.monotonic() - quiet_since > 2:
+            quiet_since = time.monotonic()
+            yield ": keepalive\n\n"  # a browser that left is noticed here, and its thread freed
         time.sleep(poll)

@@ -43,27 +43,37 @@ def rounds(make_person):
     return {"event": event, "physician": physician, "colleague": colleague}
 
 
-def _session(browser, live_server, email: str, viewport: dict):
-    context = browser.new_context(viewport=viewport)
-    page = context.new_page()
-    sign_in(page, live_server.url, email, PASSWORD)
-    return page
+@pytest.fixture
+def sessions(browser, live_server):
+    """Separate browser sessions (cookies of their own), closed before the server stops."""
+    contexts = []
+
+    def open_as(email: str, viewport: dict):
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        sign_in(page, live_server.url, email, PASSWORD)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
-def test_a_question_asked_on_a_phone_is_upvoted_and_promoted_live(rounds, live_server, browser):
+def test_a_question_asked_on_a_phone_is_upvoted_and_promoted_live(rounds, live_server, sessions):
     event = rounds["event"]
-    physician = _session(browser, live_server, "physician@example.org", PHONE)
+    physician = sessions("physician@example.org", PHONE)
     physician.get_by_role("link", name="Events").click()
     check_page(physician, "events-home")
     physician.get_by_role("link", name="Sepsis in 2026: what changed").first.click()
     assert physician.get_by_text("Acme Diagnostics").is_visible()  # disclosures before the talk
     check_page(physician, "events-event")
-    physician.get_by_role("link", name="Join the live questions").click()
+    physician.get_by_role("button", name="Join the live questions").click()
     physician.wait_for_url(re.compile(rf"/events/{event.pk}/live/$"))
 
-    colleague = _session(browser, live_server, "ben@example.org", DESKTOP)
+    colleague = sessions("ben@example.org", DESKTOP)
     colleague.goto(f"{live_server.url}/events/{event.pk}/live/")
-    moderator = _session(browser, live_server, "moderator@example.org", PHONE)
+    moderator = sessions("moderator@example.org", PHONE)
     moderator.goto(f"{live_server.url}/events/{event.pk}/moderate/")
     for page in (physician, colleague, moderator):
         page.locator("[data-connection]", has_text="Live").wait_for()

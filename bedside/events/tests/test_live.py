@@ -20,6 +20,14 @@ from bedside.events.models import LiveMessage
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
+def run(coroutine):
+    """asyncio.run on a thread of its own: Playwright's sync API may hold this thread's event loop."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _ask_in_a_thread(**kwargs):
     """The service as a request on another thread runs it (its connection closed after, as a request's is)."""
     from django.db import connections
@@ -74,7 +82,7 @@ async def _two_servers_deliver(event, asker, redis_url: str) -> tuple[dict, floa
 def test_embedded_fan_out_reaches_another_server_through_the_log(live_event, settings):
     settings.LIVE_REDIS_URL = ""
     event, asker, _ = live_event
-    message, elapsed = asyncio.run(_two_servers_deliver(event, asker, ""))
+    message, elapsed = run(_two_servers_deliver(event, asker, ""))
     assert "event: question" in message["sse"] and "Which lactate cut-off?" in message["sse"]
     assert elapsed < 1.0
 
@@ -88,7 +96,7 @@ def test_redis_fan_out_reaches_another_server(live_event, settings, monkeypatch)
     # Only Redis may deliver within the test: the log's catch-up read waits a minute.
     monkeypatch.setattr(hub_module, "CATCH_UP_SECONDS", 60.0)
     event, asker, _ = live_event
-    message, elapsed = asyncio.run(_two_servers_deliver(event, asker, REDIS_URL))
+    message, elapsed = run(_two_servers_deliver(event, asker, REDIS_URL))
     assert "Which lactate cut-off?" in message["sse"]
     assert elapsed < 1.0
 
@@ -100,7 +108,7 @@ def test_moderator_only_messages_skip_attendees(live_event, settings):
     event.premoderated = True
     event.save()
 
-    async def run():
+    async def watch():
         server = Hub(redis_url="", poll_seconds=0.05)
         attendee = server.join(event.pk, moderator=False)
         moderator = server.join(event.pk, moderator=True)
@@ -111,7 +119,7 @@ def test_moderator_only_messages_skip_attendees(live_event, settings):
         await server.close()
         return got, attendee.queue.qsize()
 
-    got, waiting = asyncio.run(run())
+    got, waiting = run(watch())
     assert got["moderators"] is True and waiting == 0
 
 
@@ -122,7 +130,7 @@ def test_the_stream_view_under_asgi_replays_then_follows(live_event, settings):
     dialogue.question_ask(person=asker, event=event, text="Before I connected?")
     before = LiveMessage.objects.get().pk
 
-    async def run():
+    async def follow():
         client = AsyncClient()
         await client.aforce_login(viewer)
         response = await client.get(
@@ -149,7 +157,7 @@ def test_the_stream_view_under_asgi_replays_then_follows(live_event, settings):
         await sync_to_async(connections.close_all)()  # the request's own thread
         return "".join(seen)
 
-    body = asyncio.run(run())
+    body = run(follow())
     assert body.startswith("retry: ")
     assert body.index("Before I connected?") < body.index("After I connected?")
 
