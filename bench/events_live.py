@@ -166,6 +166,10 @@ async def _measure(port: int, event_id: int, keys: list[str], author: str, viewe
     connect_started = time.perf_counter()
     await asyncio.wait_for(asyncio.gather(*(v.open.wait() for v in crowd)), 300)
     connected_in = time.perf_counter() - connect_started
+    with common._admin_connection() as conn:
+        held = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [PG_DATABASE]
+        ).fetchone()[0]
     await asyncio.sleep(1.0)
     sent: dict[int, float] = {}
     for n in range(first, first + QUESTIONS):
@@ -181,7 +185,7 @@ async def _measure(port: int, event_id: int, keys: list[str], author: str, viewe
                 missing += 1
         v.task.cancel()
     await asyncio.gather(*(v.task for v in crowd), return_exceptions=True)
-    return {"samples": samples, "missing": missing, "connected_in": connected_in}
+    return {"samples": samples, "missing": missing, "connected_in": connected_in, "connections": held}
 
 
 async def _redis_round_trip(n: int = 50) -> list[float]:
@@ -257,6 +261,9 @@ def main() -> dict:
         figures[f"{label}_{VIEWERS}_viewers_delivery_max"] = common.figure(max(samples), "ms", None)
         figures[f"{label}_{VIEWERS}_viewers_missed"] = common.figure(crowd["missing"], "deliveries", 0)
         figures[f"{label}_{VIEWERS}_viewers_connected_in"] = common.figure(crowd["connected_in"], "s", None)
+        figures[f"{label}_database_connections_held"] = common.figure(
+            crowd["connections"], "connections", None
+        )
         figures[f"{label}_one_viewer_delivery_p95"] = common.figure(common.p95(alone["samples"]), "ms", None)
         figures[f"{label}_load_average_during"] = common.figure(
             (load_before + load_after) / 2, "processes", None

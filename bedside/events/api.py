@@ -76,6 +76,10 @@ class QuestionIn(Schema):
     anonymous: bool = Field(False, description="Show it without your name")
 
 
+class Refused(Schema):
+    detail: str
+
+
 class VoteIn(Schema):
     up: bool = Field(True, description="true to vote, false to take your vote back")
 
@@ -153,7 +157,7 @@ def events_questions_list(request: HttpRequest, event_id: EventId):
 
 @router.post(
     "/events/{event_id}/questions",
-    response={201: QuestionOut},
+    response={201: QuestionOut, 400: Refused},
     url_name="events-ask",
     summary="Ask a question",
 )
@@ -168,7 +172,7 @@ def events_ask(request: HttpRequest, event_id: EventId, body: QuestionIn):
 
 @router.post(
     "/events/questions/{question_id}/vote",
-    response=QuestionOut,
+    response={200: QuestionOut, 400: Refused},
     url_name="events-vote",
     summary="Vote for a question",
 )

@@ -40,8 +40,9 @@ URLS: dict[str, Access] = {
     # The API: any signed-in caller (staff see every event; the walk's are staff events).
     "api:events-list": Access(get=SIGNED_IN),
     "api:events-detail": Access(get=SIGNED_IN, obj="event", unscoped=True),
-    "api:events-questions-list": Access(get=SIGNED_IN, obj="event", unscoped=True),
-    "api:events-ask": Access(post=SIGNED_IN, obj="event", unscoped=True),
+    # One path, two operations (the walk finds both names on it): read the questions, or ask one.
+    "api:events-questions-list": Access(get=SIGNED_IN, post=SIGNED_IN, obj="event", unscoped=True),
+    "api:events-ask": Access(get=SIGNED_IN, post=SIGNED_IN, obj="event", unscoped=True),
     "api:events-vote": Access(post=SIGNED_IN, obj="question", unscoped=True),
     "public-events": Access(get=EVERYONE),
     "public-event": Access(get=EVERYONE, obj="public_event", unscoped=True),

@@ -36,6 +36,30 @@ def may_be_signed_in(request) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
+class StreamReleasesDatabaseMiddleware:
+    """A server-sent-events response lets go of its request's database connection before it streams.
+
+    Under ASGI each request's sync code runs on a thread of its own with its own connection, kept
+    until the response ends: a thousand viewers of a live event would hold a thousand connections.
+    The stream reads through its server's hub (one connection per process) instead.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "streaming", False) and response.get("Content-Type", "").startswith(
+            "text/event-stream"
+        ):
+            from django.db import connections
+
+            for conn in connections.all(initialized_only=True):
+                if not conn.in_atomic_block:  # a test's transaction keeps its connection
+                    conn.close()
+        return response
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_origin().request_id
