@@ -23,6 +23,12 @@ from bedside.people import access
 router = Router(tags=["drills"])
 
 
+def _mount_authoring() -> None:
+    from bedside.drills.api_authoring import router as authoring
+
+    router.add_router("", authoring)
+
+
 class Problem(Schema):
     detail: str
 
@@ -213,3 +219,6 @@ def sim_action_create(
         pk=drill_id,
     )
     return action_record(actor=request.auth, drill=drill, key=key)
+
+
+_mount_authoring()

@@ -92,6 +92,28 @@ class CardForm(AccessibleForm):
     explanation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
     image = forms.FileField(required=False, help_text="PNG, JPEG, GIF, WebP or SVG")
     image_alt = forms.CharField(max_length=200, required=False, label="Image description")
+    cites = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Cites (library resource version)",
+        empty_label="No citation",
+        help_text="When the resource gets a new version the card is flagged for you to review",
+    )
+
+    def __init__(self, *args, current_cites=None, **kwargs):
+        from django.db.models import Q
+
+        from bedside.drills.authoring import citable_versions
+        from bedside.records.models import ItemVersion
+
+        super().__init__(*args, **kwargs)
+        newest = citable_versions().values("pk")
+        # The card's own citation stays choosable even when a newer version has been published.
+        self.fields["cites"].queryset = (
+            ItemVersion.objects.filter(Q(pk__in=newest) | Q(pk=getattr(current_cites, "pk", None)))
+            .select_related("item")
+            .order_by("item__title", "-published_at")
+        )
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -100,5 +122,44 @@ class CardForm(AccessibleForm):
         return {
             "kind": data["kind"], "front": data["front"], "back": data["back"], "options": options,
             "correct_option": correct, "explanation": data["explanation"], "image": data["image"],
-            "image_alt": data["image_alt"],
+            "image_alt": data["image_alt"], "cites": data["cites"],
         }  # fmt: skip
+
+
+class CardEditForm(CardForm):
+    """A card as it is, to change; `learners` is asked only when someone has studied it."""
+
+    remove_image = forms.BooleanField(required=False, label="Remove the image")
+    learners = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        label="Learners who studied this card",
+        choices=[
+            ("keep", "A correction (typo, clearer words): keep their progress"),
+            ("reset", "The meaning changed (another dose, another answer): they learn it again"),
+        ],
+    )
+
+    def __init__(self, *args, card, studied: int, **kwargs):
+        initial = {
+            "kind": card.kind, "front": card.front, "back": card.back, "options": "\n".join(card.options),
+            "correct_option": card.correct_option + 1 if card.correct_option is not None else None,
+            "explanation": card.explanation, "image_alt": card.image_alt, "cites": card.cites_id,
+        }  # fmt: skip
+        super().__init__(*args, initial=initial, current_cites=card.cites, **kwargs)
+        self.studied = studied
+        if not card.image:
+            del self.fields["remove_image"]
+        if studied:
+            self.fields["learners"].help_text = (
+                f"{studied} learner{'s have' if studied != 1 else ' has'} studied it: "
+                "asked only when the question or answer changes"
+            )
+        else:
+            del self.fields["learners"]
+
+    def service_arguments(self) -> dict:
+        arguments = super().service_arguments()
+        arguments["remove_image"] = self.cleaned_data.get("remove_image", False)
+        arguments["learners"] = self.cleaned_data.get("learners", "")
+        return arguments

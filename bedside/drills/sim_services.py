@@ -123,6 +123,55 @@ def drill_plan(
 
 
 @transaction.atomic
+def drill_update(
+    *,
+    actor: Person | None,
+    drill: SimDrill,
+    scenario: Scenario,
+    unit: Unit,
+    planned_at: dt.datetime,
+    facilitator: Person,
+    participants: list[Person],
+) -> SimDrill:
+    """Change a planned drill (scenario, unit, time, team) before it runs; the team must be on the
+    (new) unit's roster at the (new) time. Moving it to another unit needs an educator's grant there."""
+    require_facilitator(actor, drill)
+    if unit.pk != drill.unit_id:
+        require_runner(actor, unit)
+    locked = SimDrill.objects.select_for_update().get(pk=drill.pk)
+    if locked.status != DrillStatus.PLANNED:
+        raise ValidationError("This drill has started: its plan can no longer change.")
+    rostered = set(on_roster(unit, planned_at).values_list("pk", flat=True))
+    off = [p.full_name for p in participants if p.pk not in rostered]
+    if off:
+        raise ValidationError(f"Not on the unit's roster at that time: {', '.join(off)}.")
+    before = {
+        "scenario": locked.scenario_id, "unit": locked.unit_id, "planned_at": locked.planned_at.isoformat(),
+        "facilitator": locked.facilitator_id,
+        "participants": sorted(locked.participants.values_list("person_id", flat=True)),
+    }  # fmt: skip
+    after = {
+        "scenario": scenario.pk, "unit": unit.pk, "planned_at": planned_at.isoformat(),
+        "facilitator": facilitator.pk, "participants": sorted(p.pk for p in participants),
+    }  # fmt: skip
+    changes = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    if not changes:
+        return locked
+    SimDrill.objects.filter(pk=drill.pk).update(
+        scenario=scenario, unit=unit, planned_at=planned_at, facilitator=facilitator
+    )
+    keep = {p.pk for p in participants}
+    locked.participants.exclude(person_id__in=keep).delete()
+    have = set(locked.participants.values_list("person_id", flat=True))
+    SimParticipant.objects.bulk_create(
+        SimParticipant(drill=locked, person=p) for p in participants if p.pk not in have
+    )
+    audit(actor=actor, action="drills.sim_update", target=locked, changes=changes)
+    locked.refresh_from_db()
+    return locked
+
+
+@transaction.atomic
 def drill_start(*, actor: Person, drill: SimDrill, now: dt.datetime | None = None) -> SimDrill:
     require_facilitator(actor, drill)
     now = now or timezone.now()
@@ -159,6 +208,32 @@ def action_record(*, actor: Person, drill: SimDrill, key: str, now: dt.datetime 
         return SimAction.objects.get(drill=drill, key=key)
     audit(actor=actor, action="drills.sim_action", target=action, changes={"key": key, "seconds": elapsed})
     return action
+
+
+@transaction.atomic
+def action_undo(*, actor: Person, drill: SimDrill) -> SimAction:
+    """Take back the last tap of a running drill (a slip of the finger); the audit keeps what it was,
+    and the action can be tapped again."""
+    require_facilitator(actor, drill)
+    if SimDrill.objects.filter(pk=drill.pk).values_list("status", flat=True).first() != DrillStatus.RUNNING:
+        raise ValidationError("Only a running drill's last tap can be undone.")
+    last = (
+        SimAction.objects.select_for_update()
+        .filter(drill=drill)
+        .order_by("-at", "-elapsed_seconds", "-pk")
+        .first()
+    )
+    if last is None:
+        raise ValidationError("No action has been recorded yet: there is nothing to undo.")
+    audit(
+        actor=actor,
+        action="drills.sim_action_undo",
+        target=last,
+        changes={"key": last.key, "seconds": last.elapsed_seconds, "at": last.at.isoformat(),
+                 "recorded_by": last.recorded_by_id},
+    )  # fmt: skip
+    last.delete()
+    return last
 
 
 @transaction.atomic

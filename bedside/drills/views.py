@@ -220,8 +220,9 @@ def deck_health(request: HttpRequest, deck_id: int) -> HttpResponse:
         "hardest": queries.hardest_cards(deck),
         "flagged": queries.flagged_cards(deck),
         "by_unit": queries.recall_by_unit(deck, now=now, units=units),
-        "cards": deck.cards.filter(active=True).count(),
+        "all_cards": list(deck.cards.filter(active=True).select_related("cites__item")),
     }
+    context["cards"] = len(context["all_cards"])
     return render(request, "drills/health.html", context)
 
 
@@ -321,3 +322,46 @@ def card_new(request: HttpRequest, deck_id: int) -> HttpResponse:
             return redirect("drills-card-new", deck.pk)
     cards = deck.cards.filter(active=True).order_by("-position")[:10]
     return render(request, "drills/card_new.html", {"form": form, "deck": deck, "cards": cards})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def card_edit(request: HttpRequest, card_id: int) -> HttpResponse:
+    """Change a card of a deck one looks after; when learners studied it, say correction or new meaning."""
+    from bedside.drills.authoring import card_update, studied_by
+    from bedside.drills.forms import CardEditForm
+
+    card = get_object_or_404(Card.objects.select_related("deck__item", "cites__item"), pk=card_id)
+    deck = _looked_after(request, card.deck_id)
+    studied = studied_by(card)
+    form = CardEditForm(request.POST or None, request.FILES or None, card=card, studied=studied)
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = card_update(actor=request.user, card=card, **form.service_arguments())
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            if not edit.changed:
+                messages.info(request, "Nothing changed.")
+            elif edit.learners == "reset":
+                messages.success(request, f"Card saved; {edit.states_reset} learners will learn it again.")
+            else:
+                messages.success(request, "Card saved; learners keep their progress.")
+            return redirect("drills-deck-health", deck.pk)
+    return render(
+        request, "drills/card_edit.html", {"form": form, "deck": deck, "card": card, "studied": studied}
+    )
+
+
+@login_required
+@require_GET
+def deck_export(request: HttpRequest, deck_id: int) -> HttpResponse:
+    """The deck as an Anki package; `?history=1` adds the exporter's own scheduling and reviews."""
+    from bedside.drills.anki_export import anki_export
+
+    deck = _looked_after(request, deck_id)
+    exported = anki_export(actor=request.user, deck=deck, with_history=request.GET.get("history") == "1")
+    response = HttpResponse(exported.data, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{exported.file_name}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -19,9 +19,11 @@ from bedside.drills.models import DrillStatus, SafetyThreat, SimDrill, ThreatSta
 from bedside.drills.sim_services import (
     RUNNERS,
     action_record,
+    action_undo,
     drill_finish,
     drill_plan,
     drill_start,
+    drill_update,
     on_roster,
     threat_log,
     threat_update,
@@ -105,16 +107,68 @@ def sim_plan(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def sim_edit(request: HttpRequest, drill_id: int) -> HttpResponse:
+    """Change a planned drill: scenario, unit and time, then its team from that shift's roster."""
+    person = request.user
+    drill = _drill(request, drill_id)
+    if drill.status != DrillStatus.PLANNED:
+        messages.warning(request, "This drill has started: its plan can no longer change.")
+        return redirect("sim-drill", drill.pk)
+    units = (access.units_in_scope(person, RUNNERS) | Unit.objects.filter(pk=drill.unit_id)).select_related(
+        "site"
+    )
+    tz = zoneinfo.ZoneInfo(drill.unit.site.time_zone)
+    local = drill.planned_at.astimezone(tz)
+    initial = {
+        "scenario": drill.scenario_id,
+        "unit": drill.unit_id,
+        "day": local.date(),
+        "time": local.time(),
+    }
+    data = request.POST if request.method == "POST" else (request.GET if "unit" in request.GET else initial)
+    form = PlanForm(data, units=units.distinct())
+    roster, current = [], set(drill.participants.values_list("person_id", flat=True))
+    if form.is_valid():
+        unit, planned_at = form.cleaned_data["unit"], form.planned_at()
+        roster = list(on_roster(unit, planned_at))
+        if request.method == "POST":
+            chosen = {int(p) for p in request.POST.getlist("participants") if p.isdigit()}
+            facilitator_id = request.POST.get("facilitator") or str(drill.facilitator_id)
+            facilitator = Person.objects.filter(pk=facilitator_id if facilitator_id.isdigit() else 0).first()
+            if facilitator is None:
+                form.add_error(None, "Choose who facilitates.")
+            else:
+                try:
+                    drill_update(
+                        actor=person, drill=drill, scenario=form.cleaned_data["scenario"], unit=unit,
+                        planned_at=planned_at, facilitator=facilitator,
+                        participants=[p for p in roster if p.pk in chosen],
+                    )  # fmt: skip
+                except (ValidationError, PermissionDenied) as exc:
+                    form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+                else:
+                    messages.success(request, "Drill plan changed.")
+                    return redirect("sim-drill", drill.pk)
+    context = {"form": form, "roster": roster, "me": person, "drill": drill, "current": current}
+    return render(request, "drills/sim_plan.html", context)
+
+
+@login_required
 @require_GET
 def sim_drill(request: HttpRequest, drill_id: int) -> HttpResponse:
     """The facilitator's phone page: start, then one tap per key action, the clock, the targets."""
     drill = _drill(request, drill_id)
+    last = drill.actions.order_by("-at", "-elapsed_seconds", "-pk").first()
+    labels = {a["key"]: a["label"] for a in drill.scenario.key_actions}
     return render(
         request,
         "drills/sim_drill.html",
         {
             "drill": drill,
             "steps": sim_queries.timeline(drill),
+            "last": last,
+            "last_label": labels.get(last.key, last.key) if last else "",
             "participants": drill.participants.select_related("person"),
             "tz": zoneinfo.ZoneInfo(drill.unit.site.time_zone),
         },
@@ -140,6 +194,21 @@ def sim_action(request: HttpRequest, drill_id: int) -> HttpResponse:
         action_record(actor=request.user, drill=drill, key=request.POST.get("key", ""))
     except ValidationError as exc:
         messages.warning(request, " ".join(exc.messages))
+    return redirect("sim-drill", drill.pk)
+
+
+@login_required
+@require_POST
+def sim_action_undo(request: HttpRequest, drill_id: int) -> HttpResponse:
+    """Take back the last tap (a slip of the finger): the action can be tapped again."""
+    drill = _drill(request, drill_id)
+    try:
+        undone = action_undo(actor=request.user, drill=drill)
+    except ValidationError as exc:
+        messages.warning(request, " ".join(exc.messages))
+    else:
+        label = {a["key"]: a["label"] for a in drill.scenario.key_actions}.get(undone.key, undone.key)
+        messages.info(request, f"Undone: “{label}”. Tap it again when it happens.")
     return redirect("sim-drill", drill.pk)
 
 

@@ -20,7 +20,9 @@ URLS = {
     "drills-deck-new": Access(get=TEACHERS, post=TEACHERS),
     "drills-card-new": Access(get=TEACHERS, post=TEACHERS, obj="deck"),
     "drills-deck-health": Access(get=TEACHERS, obj="deck"),
+    "drills-deck-export": Access(get=TEACHERS, obj="deck"),
     "drills-card-flag": Access(post=TEACHERS, obj="card"),
+    "drills-card-edit": Access(get=TEACHERS, post=TEACHERS, obj="card"),
     # Simulation drills: educators of the unit run them (and the facilitator); overseers read
     # the list, a unit's readiness and its threats.
     "sim-drills": Access(get=PERSON_OVERSEERS),
@@ -28,6 +30,8 @@ URLS = {
     "sim-drill": Access(get=TEACHERS, obj="simdrill"),
     "sim-start": Access(post=TEACHERS, obj="simdrill"),
     "sim-action": Access(post=TEACHERS, obj="simdrill"),
+    "sim-action-undo": Access(post=TEACHERS, obj="simdrill"),
+    "sim-edit": Access(get=TEACHERS, post=TEACHERS, obj="simdrill"),
     "sim-debrief": Access(get=TEACHERS, post=TEACHERS, obj="simdrill"),
     "sim-unit": Access(get=OVERSEERS, obj="unit"),
     "sim-threat": Access(post=OVERSEERS, obj="threat"),
@@ -37,6 +41,16 @@ URLS = {
     "api:drills-answer-undo": Access(post=SIGNED_IN),
     "api:drills-decks-list": Access(get=SIGNED_IN),
     "api:sim-actions-create": Access(post=TEACHERS, obj="simdrill"),
+    # Authoring: educators only (a 403 before the body is read); decks and cards of their units.
+    # A list and its create share a path, so each name answers both methods.
+    "api:drills-authoring-decks-list": Access(get=TEACHERS, post=TEACHERS),
+    "api:drills-authoring-decks-create": Access(get=TEACHERS, post=TEACHERS),
+    "api:drills-authoring-decks-detail": Access(get=TEACHERS, obj="deck"),
+    "api:drills-authoring-decks-update": Access(get=TEACHERS, obj="deck"),
+    "api:drills-authoring-cards-list": Access(get=TEACHERS, obj="deck"),
+    "api:drills-authoring-cards-create": Access(post=TEACHERS),
+    "api:drills-authoring-cards-detail": Access(get=TEACHERS, obj="card"),
+    "api:drills-authoring-cards-update": Access(get=TEACHERS, obj="card"),
 }
 
 

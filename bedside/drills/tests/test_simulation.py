@@ -177,3 +177,76 @@ def test_a_scenario_needs_well_formed_actions(code):
             key_actions=[{"key": "Bad Key", "label": ""}, {"key": "x", "label": "X", "target_seconds": -5}],
         )
     assert len(exc.value.messages) == 3
+
+
+def test_the_facilitator_undoes_the_last_tap_and_taps_again(code, client):
+    from bedside.audit.models import AuditEntry
+    from bedside.drills.sim_services import action_undo
+
+    educator, now = code["educator"], code["now"]
+    drill = drill_plan(actor=educator, scenario=code["scenario"], unit=code["icu"], planned_at=now,
+                       facilitator=educator, participants=[])  # fmt: skip
+    with pytest.raises(ValidationError, match="running drill"):
+        action_undo(actor=educator, drill=drill)
+    drill_start(actor=educator, drill=drill, now=now)
+    with pytest.raises(ValidationError, match="nothing to undo"):
+        action_undo(actor=educator, drill=drill)
+    action_record(actor=educator, drill=drill, key="recognised", now=now + dt.timedelta(seconds=8))
+    action_record(actor=educator, drill=drill, key="first_shock", now=now + dt.timedelta(seconds=30))
+    with pytest.raises(PermissionDenied):
+        action_undo(actor=code["nurses"][0], drill=drill)
+    client.force_login(educator)
+    page = client.get(reverse("sim-drill", args=[drill.pk])).content.decode()
+    assert "Undo the last tap: First shock at 0:30" in page
+    undone = client.post(reverse("sim-action-undo", args=[drill.pk]))
+    assert undone.status_code == 302
+    assert {s.key: s.elapsed for s in timeline(drill)} == {
+        "recognised": 8,
+        "compressions": None,
+        "first_shock": None,
+    }
+    line = AuditEntry.objects.get(action="drills.sim_action_undo")
+    assert line.changes["key"] == "first_shock" and line.changes["seconds"] == 30
+    action_record(actor=educator, drill=drill, key="first_shock", now=now + dt.timedelta(seconds=110))
+    assert next(s for s in timeline(drill) if s.key == "first_shock").met is True
+
+
+def test_a_planned_drill_is_changed_before_it_runs(code, client, make_person, make_unit):
+    from bedside.drills.sim_services import drill_update
+
+    educator, now, icu = code["educator"], code["now"], code["icu"]
+    on_shift = code["nurses"][:2]
+    drill = drill_plan(actor=educator, scenario=code["scenario"], unit=icu, planned_at=now,
+                       facilitator=educator, participants=on_shift)  # fmt: skip
+    rapid = scenario_create(actor=educator, title="Rapid response", kind=ScenarioKind.RAPID_RESPONSE,
+                            key_actions=[{"key": "called", "label": "Team called", "target_seconds": 60}])  # fmt: skip
+    later = now + dt.timedelta(hours=1)
+    with pytest.raises(ValidationError, match="Not on the unit's roster"):
+        drill_update(actor=educator, drill=drill, scenario=rapid, unit=icu, planned_at=later,
+                     facilitator=educator, participants=[code["nurses"][2]])  # fmt: skip
+    drill_update(actor=educator, drill=drill, scenario=rapid, unit=icu, planned_at=later,
+                 facilitator=educator, participants=on_shift[:1])  # fmt: skip
+    drill.refresh_from_db()
+    assert drill.scenario == rapid and drill.planned_at == later
+    assert list(drill.participants.values_list("person_id", flat=True)) == [on_shift[0].pk]
+    with pytest.raises(PermissionDenied):
+        drill_update(actor=educator, drill=drill, scenario=rapid, unit=make_unit(), planned_at=later,
+                     facilitator=educator, participants=[])  # fmt: skip
+    # The page: the plan as it is, the roster at that time with the team ticked.
+    client.force_login(educator)
+    url = reverse("sim-edit", args=[drill.pk])
+    page = client.get(url).content.decode()
+    assert "Change the drill&#x27;s plan" in page or "Change the drill's plan" in page
+    assert f'value="{on_shift[0].pk}" checked' in page and f'value="{on_shift[1].pk}">' in page
+    local = now.astimezone(__import__("zoneinfo").ZoneInfo(icu.site.time_zone))
+    saved = client.post(url, {"scenario": code["scenario"].pk, "unit": icu.pk, "day": local.date().isoformat(),
+                              "time": local.strftime("%H:%M"), "participants": [p.pk for p in on_shift],
+                              "facilitator": educator.pk})  # fmt: skip
+    assert saved.status_code == 302
+    drill.refresh_from_db()
+    assert drill.scenario == code["scenario"] and drill.participants.count() == 2
+    drill_start(actor=educator, drill=drill, now=now)
+    with pytest.raises(ValidationError, match="has started"):
+        drill_update(actor=educator, drill=drill, scenario=rapid, unit=icu, planned_at=later,
+                     facilitator=educator, participants=[])  # fmt: skip
+    assert client.get(url).status_code == 302
