@@ -11,7 +11,7 @@ from django.db.models.functions import TruncDate
 
 from bedside.drills.models import Card, CardState, Deck, Rating, ReviewLog
 from bedside.drills.queue import assigned_deck_ids, chosen_deck_ids
-from bedside.drills.scheduling import mean_recall, parameters_of, retrievability
+from bedside.drills.scheduling import mean_recall, parameters_for, parameters_of, retrievability
 from bedside.people import access
 from bedside.people.models import Capability, Person, Unit, active_jobs
 from bedside.people.timezones import tz_of
@@ -44,7 +44,7 @@ def learner_decks(person: Person, *, now: dt.datetime) -> list[DeckProgress]:
         person=person, deck__in=decks, card__active=True, card__flagged_at__isnull=True
     ).values_list("deck_id", "stability", "last_review", "due"):
         by_deck[deck_id].append((stability, last, due))
-    parameters = parameters_of(person.pk)
+    parameters = parameters_for(person)
     rows = []
     for deck in decks:
         states = by_deck.get(deck.pk, [])

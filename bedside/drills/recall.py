@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import FilteredRelation, Q
+
 from bedside.drills.models import Card, CardState, Deck
-from bedside.drills.scheduling import mean_recall, parameters_of
+from bedside.drills.scheduling import mean_recall, parameters_for
 from bedside.people.models import Person
 from bedside.records.kinds import ItemStatus, Progress
 from bedside.records.models import LearningItem
@@ -16,17 +18,17 @@ def studiable_count(deck: Deck) -> int:
 
 
 def deck_recall(person: Person, deck: Deck, *, now: dt.datetime, parameters=None) -> float:
-    """The mean predicted recall now over the deck's studiable cards (a card never met counts 0)."""
-    states = list(
-        CardState.objects.filter(
-            person=person, deck=deck, card__active=True, card__flagged_at__isnull=True
-        ).values_list("stability", "last_review")
+    """The mean predicted recall now over the deck's studiable cards (a card never met counts 0):
+    one query, the deck's studiable cards joined to the person's states of them."""
+    rows = list(
+        Card.objects.filter(deck=deck, active=True, flagged_at__isnull=True)
+        .annotate(mine=FilteredRelation("states", condition=Q(states__person=person)))
+        .values_list("mine__stability", "mine__last_review")
     )
+    states = [(s, last) for s, last in rows if last is not None]
     if not states:
         return 0.0
-    return mean_recall(
-        states, cards=studiable_count(deck), now=now, parameters=parameters or parameters_of(person.pk)
-    )
+    return mean_recall(states, cards=len(rows), now=now, parameters=parameters or parameters_for(person))
 
 
 def deck_status(item: LearningItem, person: Person, *, now: dt.datetime) -> ItemStatus:

@@ -4,6 +4,7 @@ parameters where the nightly job has fitted them, and the deck's desired retenti
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 
 import fsrs
@@ -19,10 +20,24 @@ def parameters_of(person_id: int) -> tuple[float, ...]:
     return tuple(row) if row else DEFAULT_PARAMETERS
 
 
+def parameters_for(person) -> tuple[float, ...]:
+    """`parameters_of`, read once per person instance (a request): the queue and the answer share it.
+    Parameters change only when the nightly job refits them."""
+    cached = getattr(person, "_fsrs_parameters", None)
+    if cached is None:
+        cached = parameters_of(person.pk)
+        person._fsrs_parameters = cached
+    return cached
+
+
+@functools.lru_cache(maxsize=256)
+def _scheduler(parameters: tuple[float, ...], desired_retention: float) -> fsrs.Scheduler:
+    return fsrs.Scheduler(parameters=parameters, desired_retention=desired_retention, enable_fuzzing=True)
+
+
 def scheduler(parameters: Sequence[float], deck: Deck) -> fsrs.Scheduler:
-    return fsrs.Scheduler(
-        parameters=parameters, desired_retention=deck.desired_retention, enable_fuzzing=True
-    )
+    """FSRS's scheduler for these parameters and the deck's retention (built once: it holds no state)."""
+    return _scheduler(tuple(parameters), float(deck.desired_retention))
 
 
 def to_fsrs(state: CardState | None, *, now: dt.datetime) -> fsrs.Card:

@@ -9,14 +9,16 @@ import re
 import fsrs
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.drills.models import Card, CardKind, CardState, ChosenDeck, Deck, Rating, ReviewLog
-from bedside.drills.queue import assigned_deck_ids, new_left_today
+from bedside.drills.queue import assigned_deck_ids, new_left_today, start_of_local_day
 from bedside.drills.recall import deck_recall
-from bedside.drills.scheduling import parameters_of, restore, scheduler, snapshot, to_fsrs
+from bedside.drills.scheduling import parameters_for, restore, scheduler, snapshot, to_fsrs
 from bedside.drills.spread import spread_due
 from bedside.people import access
 from bedside.people.models import Audience, Capability, Person, Unit
@@ -186,10 +188,12 @@ def deck_leave(*, person: Person, deck: Deck) -> None:
 
 
 def _in_decks_of(person: Person, card: Card) -> bool:
-    """Whether the card's deck is one the person studies: chosen (one indexed look-up), else required."""
-    if ChosenDeck.objects.filter(person=person, deck_id=card.deck_id).exists():
-        return True
-    return card.deck_id in assigned_deck_ids(person)
+    """Whether the card's deck is one the person studies: chosen (read with the card when it was
+    loaded by `answer_record`, else one indexed look-up), else required."""
+    chosen = getattr(card, "chosen_by_person", None)
+    if chosen is None:
+        chosen = ChosenDeck.objects.filter(person=person, deck_id=card.deck_id).exists()
+    return chosen or card.deck_id in assigned_deck_ids(person)
 
 
 def _refuse_unless_due(person: Person, card: Card, state: CardState | None, now: dt.datetime) -> None:
@@ -199,7 +203,13 @@ def _refuse_unless_due(person: Person, card: Card, state: CardState | None, now:
     if not card.studiable:
         raise ValidationError("This card is being reviewed by its deck's owner; it will come back later.")
     if state is None:
-        if new_left_today(person, [card.deck], now)[card.deck_id] <= 0:
+        met = getattr(card, "met_today", None)
+        left = (
+            card.deck.new_per_day - met
+            if met is not None
+            else new_left_today(person, [card.deck], now)[card.deck_id]
+        )
+        if left <= 0:
             raise ValidationError("You have met today's new cards for this deck. Come back tomorrow.")
     elif state.due > now:
         raise ValidationError("This card is not due yet: it was answered already.")
@@ -218,11 +228,39 @@ def answer_record(
     now = (now or timezone.now()).astimezone(dt.UTC)
     if rating not in Rating.values:
         raise ValidationError("Answer with 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
-    card = Card.objects.select_related("deck__item").get(pk=card.pk)
-    state = CardState.objects.select_for_update().filter(person=person, card=card).first()
+    # One query for a card met before: the person's state (locked), its card and deck, and whether
+    # they chose the deck; a new card is read on its own.
+    chosen = Exists(ChosenDeck.objects.filter(person=person, deck_id=OuterRef("deck_id")))
+    state = (
+        CardState.objects.select_for_update(of=("self",))
+        .select_related("card__deck__item")
+        .annotate(chosen_by_person=chosen)
+        .filter(person=person, card_id=card.pk)
+        .first()
+    )
+    if state is not None:
+        card = state.card
+        card.chosen_by_person = state.chosen_by_person
+    else:
+        met = (
+            CardState.objects.filter(
+                person=person, deck_id=OuterRef("deck_id"), introduced_at__gte=start_of_local_day(person, now)
+            )
+            .order_by()
+            .values("deck_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        card = (
+            Card.objects.select_related("deck__item")
+            .annotate(
+                chosen_by_person=chosen, met_today=Coalesce(Subquery(met, output_field=IntegerField()), 0)
+            )
+            .get(pk=card.pk)
+        )
     _refuse_unless_due(person, card, state, now)
     deck = card.deck
-    parameters = parameters_of(person.pk)
+    parameters = parameters_for(person)
     before = snapshot(state)
     elapsed = (now - state.last_review).total_seconds() / 86400 if state and state.last_review else 0.0
     previous_state = state.state if state else 1

@@ -90,3 +90,26 @@ def test_a_new_version_of_a_cited_resource_flags_its_cards(make_person, make_dec
     queue = build_queue(nurse, now=timezone.now(), minutes=10)
     assert cited.pk not in {c.pk for c in queue.cards} and queue.new_count == 2
     assert Card.objects.filter(flagged_at__isnull=False).count() == 1
+
+
+def test_next_card_and_answer_take_a_fixed_handful_of_queries(
+    make_person, make_deck, django_assert_max_num_queries
+):
+    """The hot path of a drill: the queue and one answer, whatever the number of decks, cards and logs."""
+    from bedside.people.models import Person
+    from bedside.people.timezones import with_zone
+
+    nurse = make_person()
+    decks = [make_deck(learners=[nurse], cards=6, title=f"Deck {n}") for n in range(3)]
+    now = timezone.now()
+    for card in decks[0].cards.all()[:3]:
+        answer_record(person=nurse, card=card, rating=Rating.AGAIN, now=now - dt.timedelta(days=2))
+    for expect_due in (True, False):
+        person = with_zone(Person.objects).get(pk=nurse.pk)  # as a signed-in request loads them
+        with django_assert_max_num_queries(12):
+            queue = build_queue(person, now=now, minutes=3)
+            card = queue.cards[0]
+            answer_record(person=person, card=card, rating=Rating.GOOD, now=now)
+        assert (queue.due_count > 0) is expect_due
+        if expect_due:
+            CardState.objects.filter(person=nurse).update(due=now + dt.timedelta(days=30))
