@@ -93,3 +93,27 @@ def test_undone_answers_are_left_out_of_fitting(make_person, make_deck):
 
 def test_fitting_is_a_registered_nightly_job():
     assert "drills.fit_parameters" in {job.name for job in periodic_jobs()}
+
+
+def test_the_job_streams_everyone_and_fits_on_several_processes(make_person, make_deck):
+    """One ordered query for all the logs, the fits shared by two spawned workers, one upsert."""
+    from bedside.drills.services import card_create
+
+    nurses = [make_person() for _ in range(2)]
+    deck = make_deck(learners=nurses, cards=0)
+    cards = [card_create(actor=None, deck=deck, front=f"Q{n}", back="A") for n in range(300)]
+    for seed, nurse in enumerate(nurses):
+        reviews = simulated_reviews(
+            cards=300, days=120, true_parameters=_slow_learner(), new_per_day=5, seed=seed
+        )
+        ReviewLog.objects.bulk_create(
+            ReviewLog(person=nurse, card=cards[cid - 1], deck=deck, rating=r, reviewed_at=at, state=2)
+            for cid, at, r in reviews
+        )
+    now = timezone.now()
+    totals = fitting.fit_learners(person_ids=None, now=now, workers=2)
+    assert totals["fitted"] + totals["defaults"] == 2
+    assert LearnerParameters.objects.filter(fitted_at=now).count() == totals["fitted"]
+    streamed = dict(fitting.stream_reviews())
+    assert set(streamed) == {n.pk for n in nurses}
+    assert all(len(r) == ReviewLog.objects.filter(person_id=p).count() for p, r in streamed.items())
