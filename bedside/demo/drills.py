@@ -236,3 +236,32 @@ def _seed_simulation(*, micu: Unit, educator: Person, now: dt.datetime, rng: ran
             closed_at=now if status == ThreatStatus.CLOSED else None,
         )  # fmt: skip
     return {"sim_drills": drills + 1, "sim_actions": len(actions), "sim_records": len(records)}
+
+
+CITATIONS = (
+    # deck title, words in the card's front, the care resource it rests on
+    ("ACLS algorithms", "shock", "Advanced life support: shockable rhythms"),
+    ("Sepsis hour-1 bundle", "", "Sepsis: the first hour"),
+)
+
+
+def cite_library() -> dict:
+    """The demo decks' cards cite the care library's resources (run after the library is seeded): a new
+    version of the resource flags them for the educator, and the card editor shows the citation."""
+    from bedside.drills.models import Card
+    from bedside.records.models import ItemVersion
+
+    cited = 0
+    for deck_title, words, resource in CITATIONS:
+        version = (
+            ItemVersion.objects.filter(item__title=resource, item__kind="library")
+            .order_by("-published_at")
+            .first()
+        )
+        if version is None:
+            continue
+        cards = Card.objects.filter(deck__item__title=deck_title, front__icontains=words, cites__isnull=True)
+        cited += Card.objects.filter(pk__in=list(cards.values_list("pk", flat=True)[:3])).update(
+            cites=version
+        )
+    return {"cited_cards": cited}

@@ -27,7 +27,7 @@ from bedside.audit.services import audit_bulk
 from bedside.demo.bulk import RowWriter
 from bedside.demo.campaigns import seed_campaign
 from bedside.demo.completion import Spread, complete_requirements
-from bedside.demo.drills import seed_drills
+from bedside.demo.drills import cite_library, seed_drills
 from bedside.demo.history import plan_requirements
 from bedside.demo.learning import seed_learning, seed_learning_extras
 from bedside.demo.logins import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
@@ -147,6 +147,8 @@ def seed_hospital(
                 from bedside.demo.events import seed_events
 
                 report.counts.update(seed_events(now=now, rng=rng))
+            with step("drill citations"):
+                report.counts.update(cite_library())
     report.counts.update(writer.counts)
     return report
 

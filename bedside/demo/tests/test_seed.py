@@ -198,7 +198,10 @@ def test_the_demo_has_decks_due_cards_and_a_year_of_mock_codes(seeded, client):
     assert "readiness-data" in readiness and "Defibrillator pads" in readiness
     assert SafetyThreat.objects.filter(unit=micu).exclude(status="closed").count() == 3
     deck = LearningItem.objects.get(kind="deck", title="ACLS algorithms").deck
-    assert client.get(reverse("drills-deck-health", args=[deck.pk])).status_code == 200
+    health = client.get(reverse("drills-deck-health", args=[deck.pk])).content.decode()
+    # Cards cite the care library's resources: the editor and the deck's health name them.
+    assert "cites Advanced life support: shockable rhythms" in health
+    assert "Export for Anki" in health
 
 
 def test_the_demo_has_a_surge_campaign_launched_over_imported_minimums(seeded, client):
