@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.http import HttpRequest
-from ninja import Field, Path, Router, Schema, Status
+from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
 from bedside.core.api_params import MAX_ID, Page
@@ -230,7 +230,7 @@ def _image(image: ImageIn | None) -> ContentFile | None:
 
 @router.get(
     "/drills/authoring/decks",
-    response=list[DeckOut],
+    response={200: list[DeckOut], 403: Problem},
     url_name="drills-authoring-decks-list",
     summary="Decks you look after",
 )
@@ -242,7 +242,7 @@ def authoring_decks(request: HttpRequest):
 
 @router.post(
     "/drills/authoring/decks",
-    response={201: DeckOut, 400: Problem},
+    response={200: DeckOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-decks-create",
     summary="Make a deck",
 )
@@ -252,12 +252,12 @@ def authoring_deck_create(request: HttpRequest, body: DeckIn):
         actor=request.auth, title=body.title, unit=_unit(body.unit), description=body.description,
         desired_retention=body.desired_retention, goal_recall=body.goal_recall, new_per_day=body.new_per_day,
     )  # fmt: skip
-    return Status(201, _deck_out(deck))
+    return _deck_out(deck)
 
 
 @router.get(
     "/drills/authoring/decks/{deck_id}",
-    response=DeckOut,
+    response={200: DeckOut, 403: Problem},
     url_name="drills-authoring-decks-detail",
     summary="A deck you look after",
 )
@@ -267,7 +267,7 @@ def authoring_deck(request: HttpRequest, deck_id: Annotated[int, Path(..., ge=1,
 
 @router.patch(
     "/drills/authoring/decks/{deck_id}",
-    response={200: DeckOut, 400: Problem},
+    response={200: DeckOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-decks-update",
     summary="Change a deck",
 )
@@ -287,7 +287,7 @@ def authoring_deck_update(
 
 @router.get(
     "/drills/authoring/decks/{deck_id}/cards",
-    response=list[CardOut],
+    response={200: list[CardOut], 403: Problem},
     url_name="drills-authoring-cards-list",
     summary="A deck's cards",
 )
@@ -300,7 +300,7 @@ def authoring_cards(request: HttpRequest, deck_id: Annotated[int, Path(..., ge=1
 
 @router.post(
     "/drills/authoring/cards",
-    response={201: CardOut, 400: Problem},
+    response={200: CardOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-cards-create",
     summary="Add a card to a deck",
 )
@@ -313,12 +313,12 @@ def authoring_card_create(request: HttpRequest, body: CardIn):
         correct_option=body.correct_option, explanation=body.explanation, cites=_version(body.cites),
         image=image, image_alt=body.image.alt if body.image else "",
     )  # fmt: skip
-    return Status(201, _card_out(card))
+    return _card_out(card)
 
 
 @router.get(
     "/drills/authoring/cards/{card_id}",
-    response=CardOut,
+    response={200: CardOut, 403: Problem},
     url_name="drills-authoring-cards-detail",
     summary="A card of a deck you look after",
 )
@@ -328,7 +328,7 @@ def authoring_card(request: HttpRequest, card_id: Annotated[int, Path(..., ge=1,
 
 @router.patch(
     "/drills/authoring/cards/{card_id}",
-    response={200: CardEditOut, 400: Problem},
+    response={200: CardEditOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-cards-update",
     summary="Change a card",
 )
