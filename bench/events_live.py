@@ -1,6 +1,7 @@
 """Live delivery of the dialogue to a full auditorium: VIEWERS simulated viewers on loopback hold the
-stream of one event (server-sent events) from gunicorn with 2 uvicorn workers (DEBUG=false,
-PostgreSQL `bedside_bench_live`, fan-out through Redis), an attendee posts QUESTIONS questions over
+stream of one event (server-sent events) from gunicorn with 2 uvicorn workers (DEBUG=false, the
+embedded SQLite file, or PostgreSQL `bedside_bench_live` with BENCH_LIVE_DATABASE=postgresql; fan-out
+through Redis), an attendee posts QUESTIONS questions over
 HTTP, and each viewer's delivery time is measured from just before the POST to the moment its stream
 carries the question. Baselines in the same run: one viewer alone on the same servers, and a raw Redis
 pub/sub round trip. Then the same without Redis (the servers read the log in the database).
@@ -29,6 +30,8 @@ PG_DATABASE = "bedside_bench_live"
 VIEWERS = int(os.environ.get("BENCH_LIVE_VIEWERS", "1000"))
 QUESTIONS = int(os.environ.get("BENCH_LIVE_QUESTIONS", "10"))
 SESSIONS = 20  # viewers share 20 signed-in people's sessions: the server cannot tell
+# SQLite by default: the machine's PostgreSQL allows 100 connections, shared with every other job on it.
+DATABASE = os.environ.get("BENCH_LIVE_DATABASE", "sqlite")
 ARRIVING = 20  # viewers connecting at once: a room arrives over a minute
 HOST = "bedside.example.org"
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -169,10 +172,11 @@ async def _measure(port: int, event_id: int, keys: list[str], author: str, viewe
             v.task = asyncio.create_task(v.run())
         await asyncio.wait_for(asyncio.gather(*(v.open.wait() for v in batch)), 120)
     connected_in = time.perf_counter() - connect_started
-    with common._admin_connection() as conn:
-        held = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [PG_DATABASE]
-        ).fetchone()[0]
+    held = -1  # PostgreSQL only: the connections the server holds for a thousand viewers
+    if DATABASE == "postgresql":
+        with common._admin_connection() as conn:
+            query = "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+            held = conn.execute(query, [PG_DATABASE]).fetchone()[0]
     await asyncio.sleep(1.0)
     sent: dict[int, float] = {}
     for n in range(first, first + QUESTIONS):
@@ -219,13 +223,19 @@ def main() -> dict:
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * VIEWERS + 256)), hard))
-    with common._admin_connection() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
     work = Path(tempfile.mkdtemp())
+    if DATABASE == "postgresql":
+        with common._admin_connection() as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
+            )
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
+        database_url = f"{common.SERVER_URL}/{PG_DATABASE}"
+    else:
+        database_url = ""  # the embedded SQLite file under BEDSIDE_DATA_DIR, shared by both workers
     env = {
         **os.environ,
-        "DATABASE_URL": f"{common.SERVER_URL}/{PG_DATABASE}",
+        "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "bedside.settings",
         "DEBUG": "false",
         "SECRET_KEY": "bench-live-" + "x" * 40,
@@ -270,9 +280,10 @@ def main() -> dict:
         figures[f"{label}_{VIEWERS}_viewers_delivery_max"] = common.figure(max(samples), "ms", None)
         figures[f"{label}_{VIEWERS}_viewers_missed"] = common.figure(crowd["missing"], "deliveries", 0)
         figures[f"{label}_{VIEWERS}_viewers_connected_in"] = common.figure(crowd["connected_in"], "s", None)
-        figures[f"{label}_database_connections_held"] = common.figure(
-            crowd["connections"], "connections", None
-        )
+        if crowd["connections"] >= 0:
+            figures[f"{label}_database_connections_held"] = common.figure(
+                crowd["connections"], "connections", None
+            )
         figures[f"{label}_one_viewer_delivery_p95"] = common.figure(common.p95(alone["samples"]), "ms", None)
         figures[f"{label}_load_average_during"] = common.figure(
             (load_before + load_after) / 2, "processes", None
@@ -280,9 +291,14 @@ def main() -> dict:
     import redis
 
     version = redis.Redis.from_url(REDIS_URL).info()["redis_version"]
-    with common._admin_connection() as conn:
-        pg = conn.execute("SHOW server_version").fetchone()[0]
-    where = f"PostgreSQL {pg}, Redis {version}, gunicorn 2 uvicorn workers, {VIEWERS} viewers, {QUESTIONS} questions"
+    if DATABASE == "postgresql":
+        with common._admin_connection() as conn:
+            db = "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+    else:
+        import sqlite3
+
+        db = f"SQLite {sqlite3.sqlite_version} (WAL)"
+    where = f"{db}, Redis {version}, gunicorn 2 uvicorn workers, {VIEWERS} viewers, {QUESTIONS} questions"
     return {"path": str(common.write_result("events_live", figures, databases=where)), "figures": figures}
 
 
