@@ -10,15 +10,13 @@ the ledger (verb attended) and completes the session modules of the learner's en
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
+from bedside.core.rotating_codes import RotatingCode, Verdict
 from bedside.learning.models import CourseSession, ModuleKind, Registration, RegistrationStatus
 from bedside.learning.progress import enrol, module_complete
 from bedside.people import access
@@ -30,23 +28,21 @@ STEP_SECONDS = 20
 OPENS_BEFORE = dt.timedelta(minutes=30)
 
 
+def rotating_code(session: CourseSession) -> RotatingCode:
+    return RotatingCode(subject_id=session.pk, secret=session.checkin_secret, step_seconds=STEP_SECONDS)
+
+
 def window_of(now: dt.datetime) -> int:
     return int(now.timestamp() // STEP_SECONDS)
 
 
-def _mac(session: CourseSession, window: int) -> str:
-    key = f"{settings.SECRET_KEY}:{session.checkin_secret}".encode()
-    return hmac.new(key, f"{session.pk}:{window}".encode(), hashlib.sha256).hexdigest()
-
-
 def short_code(session: CourseSession, now: dt.datetime) -> str:
     """The six digits the instructor reads out, for the current window."""
-    return f"{int(_mac(session, window_of(now))[:12], 16) % 1_000_000:06d}"
+    return rotating_code(session).short_code(now)
 
 
 def qr_token(session: CourseSession, now: dt.datetime) -> str:
-    window = window_of(now)
-    return f"{session.pk}.{window}.{_mac(session, window)[:20]}"
+    return rotating_code(session).token(now)
 
 
 def seconds_left(now: dt.datetime) -> int:
@@ -57,33 +53,23 @@ def checkin_open(session: CourseSession, now: dt.datetime) -> bool:
     return session.cancelled_at is None and session.starts_at - OPENS_BEFORE <= now <= session.ends_at
 
 
+_REFUSALS = {
+    Verdict.MALFORMED: "That check-in code is not one of ours: scan the code on the screen.",
+    Verdict.OTHER_SUBJECT: "That code is for another session: scan the code in your room.",
+    Verdict.EXPIRED: "That code has expired: scan the code on the screen again.",
+}
+_WRONG_DIGITS = "That code is not right for this session, or it has changed: type the code on the screen now."
+
+
 def _code_valid(session: CourseSession, code: str, now: dt.datetime) -> None:
     """Raise a readable ValidationError unless `code` is this session's, current or just before."""
-    code = code.strip()
-    current = window_of(now)
-    windows = (current, current - 1)
-    if "." in code:
-        try:
-            sid, window, mac = code.split(".")
-            sid, window = int(sid), int(window)
-        except ValueError:
-            raise ValidationError(
-                "That check-in code is not one of ours: scan the code on the screen."
-            ) from None
-        if sid != session.pk:
-            raise ValidationError("That code is for another session: scan the code in your room.")
-        if window not in windows:
-            raise ValidationError("That code has expired: scan the code on the screen again.")
-        if not hmac.compare_digest(mac, _mac(session, window)[:20]):
-            raise ValidationError("That check-in code is not one of ours: scan the code on the screen.")
+    verdict = rotating_code(session).check(code, now)
+    if verdict is Verdict.OK:
         return
-    digits = "".join(ch for ch in code if ch.isdigit())
-    if len(digits) != 6 or not any(
-        hmac.compare_digest(digits, f"{int(_mac(session, w)[:12], 16) % 1_000_000:06d}") for w in windows
-    ):
-        raise ValidationError(
-            "That code is not right for this session, or it has changed: type the code on the screen now."
-        )
+    token = "." in (code or "")
+    if not token:
+        raise ValidationError(_WRONG_DIGITS)
+    raise ValidationError(_REFUSALS.get(verdict, _REFUSALS[Verdict.MALFORMED]))
 
 
 def _attend(registration: Registration, *, by: Person, method: str, now: dt.datetime) -> Registration:

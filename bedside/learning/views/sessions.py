@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from bedside.core.rotating_codes import qr_svg
 from bedside.learning import attendance, queries, sessions
 from bedside.learning.forms import CheckinForm
 from bedside.learning.models import CourseSession, Registration, RegistrationStatus
@@ -172,14 +171,6 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "learning/roster.html", context)
 
 
-def _qr_svg(url: str) -> str:
-    out = io.BytesIO()
-    segno.make(url, error="m").save(
-        out, kind="svg", border=2, xmldecl=False, svgns=True, omitsize=True, title="Check-in code"
-    )
-    return out.getvalue().decode()
-
-
 @login_required
 @require_safe
 def screen(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -198,7 +189,7 @@ def _code_context(request: HttpRequest, session: CourseSession) -> dict:
     return {
         "open": attendance.checkin_open(session, now),
         "code": attendance.short_code(session, now),
-        "qr": mark_safe(_qr_svg(url)),  # noqa: S308 - segno's SVG of our own URL
+        "qr": mark_safe(qr_svg(url)),  # noqa: S308 - segno's SVG of our own URL
         "seconds": attendance.seconds_left(now),
     }
 
