@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "bedside.learning",
     "bedside.library",
     "bedside.events",
+    "bedside.credits",
     "bedside.reports",
     "bedside.jobs",
     "bedside.web",

@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from bedside.api import api
 from bedside.assignments import views as assignment_views
 from bedside.attestations import views as attestation_views
+from bedside.credits import urls as credits_urls
 from bedside.events import urls as event_urls
 from bedside.library import urls as library_urls
 from bedside.library import views as library_views
@@ -94,6 +95,8 @@ urlpatterns = [
     path("events/", include("bedside.events.urls")),
     path("open/events/", include(event_urls.public_urlpatterns)),
     path("open/", include(library_urls.public_urlpatterns)),
+    path("credits/", include("bedside.credits.urls")),
+    path("verify/", include(credits_urls.public_urlpatterns)),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

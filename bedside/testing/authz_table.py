@@ -11,7 +11,8 @@ Actors: anonymous; learner (a nurse with no grants); teacher (teach over a unit)
 manager (manage over a unit); reporter (report over a site); coordinator (coordinate
 over a program in which the inside person is enrolled); former_manager (manage over
 the inside unit, a grant that ended yesterday: nothing beyond a learner's); admin
-(administer over the system); staff_admin (superuser with the admin site).
+(administer over the system); staff_admin (superuser with the admin site); cme (the CME office:
+cme over the inside unit's site).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ ACTORS = (
     "former_manager",
     "admin",
     "staff_admin",
+    "cme",
 )
 EVERYONE = frozenset(ACTORS)
 SIGNED_IN = frozenset(ACTORS) - {ANON}
@@ -174,3 +176,7 @@ from bedside.testing import authz_events  # noqa: E402
 
 URLS.update(authz_events.URLS)
 OBJECT_BUILDERS.append(authz_events.build_objects)
+from bedside.testing import authz_credits  # noqa: E402
+
+URLS.update(authz_credits.URLS)
+OBJECT_BUILDERS.append(authz_credits.build_objects)

@@ -79,6 +79,7 @@ def world(make_person, make_attestation, make_rule):
         "former_manager": make_person(role=None, grants=[(Capability.MANAGE, unit_in, None, yesterday)]),
         "admin": make_person(role=None, grants=[(Capability.ADMINISTER, None)]),
         "staff_admin": make_person(role=None, is_staff=True, is_superuser=True),
+        "cme": make_person(role=None, grants=[(Capability.CME, site_in)]),
     }
     person_in, person_out = make_person(unit=unit_in), make_person(unit=unit_out)
     f.ProgramEnrolmentFactory(program=program, person=person_in)

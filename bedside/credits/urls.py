@@ -1,0 +1,19 @@
+from django.urls import path
+
+from bedside.credits import views, views_certificates, views_office
+
+urlpatterns = [
+    path("a/<int:activity_id>/", views.activity_page, name="credits-activity"),
+    path("a/<int:activity_id>/check-in/", views.checkin, name="credits-checkin"),
+    path("a/<int:activity_id>/evaluate/", views.evaluate, name="credits-evaluate"),
+    path("a/<int:activity_id>/claim/", views.claim, name="credits-claim"),
+    path("a/<int:activity_id>/time/", views.record_time, name="credits-record-time"),
+    path("certificates/<slug:code>/", views_certificates.certificate, name="credits-certificate"),
+    path("certificates/<slug:code>.pdf", views_certificates.certificate_pdf, name="credits-certificate-pdf"),
+    path("office/a/<int:activity_id>/screen/", views_office.screen, name="credits-screen"),
+    path("office/a/<int:activity_id>/screen/code/", views_office.screen_code, name="credits-screen-code"),
+]
+
+public_urlpatterns = [
+    path("<slug:code>/", views_certificates.verify, name="credits-verify"),
+]

@@ -1,0 +1,31 @@
+"""Credit activities for tests (the credits app's and events'): one call with realistic defaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from bedside.credits.credit_types import CreditType
+from bedside.credits.models import Activity
+from bedside.credits.services import activity_create
+
+
+def credit_activity(
+    *,
+    starts_at: dt.datetime,
+    minutes: int = 60,
+    offers=None,
+    title: str = "Medicine Grand Rounds: sepsis in 2026",
+    **fields,
+) -> Activity:
+    """A live hour of grand rounds offering 1.00 AMA PRA Category 1 and 1.00 ANCC contact hour by default."""
+    fields.setdefault("provider_name", "Bedside Medical Center")
+    fields.setdefault("objectives", "Recognise sepsis early\nStart antibiotics within the hour")
+    return activity_create(
+        actor=None,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=minutes),
+        offers={CreditType.AMA_PRA_1: Decimal("1.00"), CreditType.ANCC: Decimal("1.00")} if offers is None else offers,
+        **fields,
+    )
