@@ -44,7 +44,12 @@ def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[s
         code = services.rotating_code(activity).short_code(now)
         services.checkin(activity=activity, person=person, code=code, now=now)
         services.evaluation_submit(
-            activity=activity, person=person, objectives_met="yes", free_of_bias=True, practice_change="yes", now=now
+            activity=activity,
+            person=person,
+            objectives_met="yes",
+            free_of_bias=True,
+            practice_change="yes",
+            now=now,
         )
         claim = services.claim(activity=activity, person=person, credit_type="ama_pra_1", now=now)
         made[name] = (activity, claim)

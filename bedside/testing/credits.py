@@ -26,6 +26,8 @@ def credit_activity(
         title=title,
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(minutes=minutes),
-        offers={CreditType.AMA_PRA_1: Decimal("1.00"), CreditType.ANCC: Decimal("1.00")} if offers is None else offers,
+        offers={CreditType.AMA_PRA_1: Decimal("1.00"), CreditType.ANCC: Decimal("1.00")}
+        if offers is None
+        else offers,
         **fields,
     )
