@@ -322,6 +322,29 @@ def env_base_url(name: str, default: str) -> str:
 # Where people reach Bedside: e-mails link to pages under it.
 BEDSIDE_BASE_URL = env_base_url("BEDSIDE_BASE_URL", "http://localhost:8000")
 
+
+def env_ed25519_seed(name: str) -> str:
+    """A 32-byte Ed25519 seed, base64url without padding (`python -c "import secrets,base64;
+    print(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip('='))"`), or empty."""
+    import base64
+    import binascii
+
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return ""
+    try:
+        seed = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    except (binascii.Error, ValueError):
+        seed = b""
+    if len(seed) != 32:
+        raise ImproperlyConfigured(f"{name} must be 32 random bytes in base64url (43 characters)")
+    return raw
+
+
+# Signs the Open Badges credentials (Ed25519). Empty: derived from SECRET_KEY, so rotating
+# SECRET_KEY would make earlier badges fail to verify; set it in production and keep it.
+BEDSIDE_BADGE_KEY = env_ed25519_seed("BEDSIDE_BADGE_KEY")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

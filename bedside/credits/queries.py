@@ -93,6 +93,7 @@ def panel_for(activity: Activity, person: Person, now: dt.datetime) -> Panel:
         urls["certificate"] = reverse("credits-certificate", args=[claim.code])
         urls["certificate_pdf"] = reverse("credits-certificate-pdf", args=[claim.code])
         urls["verify"] = reverse("credits-verify", args=[claim.code])
+        urls["badge"] = reverse("credits-badge", args=[claim.code])
     return Panel(
         activity=activity,
         attendance=attendance,

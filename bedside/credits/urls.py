@@ -10,10 +10,13 @@ urlpatterns = [
     path("a/<int:activity_id>/time/", views.record_time, name="credits-record-time"),
     path("certificates/<slug:code>/", views_certificates.certificate, name="credits-certificate"),
     path("certificates/<slug:code>.pdf", views_certificates.certificate_pdf, name="credits-certificate-pdf"),
+    path("certificates/<slug:code>.jwt", views_certificates.badge, name="credits-badge"),
     path("office/a/<int:activity_id>/screen/", views_office.screen, name="credits-screen"),
     path("office/a/<int:activity_id>/screen/code/", views_office.screen_code, name="credits-screen-code"),
 ]
 
 public_urlpatterns = [
+    path("issuer.json", views_certificates.issuer, name="credits-issuer"),
+    path("badge/", views_certificates.verify_badge, name="credits-verify-badge"),
     path("<slug:code>/", views_certificates.verify, name="credits-verify"),
 ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from bedside.credits import certificates
+from bedside.credits import badges, certificates
 from bedside.credits.models import Claim
 from bedside.people import access
 from bedside.people.models import Capability
@@ -47,4 +47,36 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     context = certificates.certificate_context(claim) if claim else {}
     return render(
         request, "credits/verify.html", {**context, "found": claim is not None}, status=200 if claim else 404
+    )
+
+
+@login_required
+@require_safe
+def badge(request: HttpRequest, code: str) -> HttpResponse:
+    """The signed Open Badges 3.0 credential (VC-JWT) to keep in a wallet or send to a board."""
+    claim = own_claim(request, code)
+    response = HttpResponse(badges.badge_jwt(claim), content_type="application/jwt")
+    response["Content-Disposition"] = f'attachment; filename="badge-{claim.code}.jwt"'
+    return response
+
+
+@require_safe
+def issuer(request: HttpRequest) -> JsonResponse:
+    """Public: the issuer's Open Badges profile and the key its badges are signed with."""
+    return JsonResponse(badges.issuer_profile(), json_dumps_params={"indent": 2})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_badge(request: HttpRequest) -> HttpResponse:
+    """Public: paste a badge (the .jwt file's text) and see whether it is genuine."""
+    result = None
+    token = ""
+    if request.method == "POST":
+        token = request.POST.get("badge", "")[:20000]
+        result = badges.verify(token)
+    context = {"result": result, "token": token}
+    if result is not None and result.claim is not None:
+        context.update(certificates.certificate_context(result.claim))
+    return render(
+        request, "credits/verify_badge.html", context, status=200 if result is None or result.valid else 422
     )

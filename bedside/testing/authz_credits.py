@@ -25,7 +25,10 @@ URLS: dict[str, Access] = {
     "credits-certificate-pdf": Access(get=OWNER_OR_OFFICE, obj="credit_claim"),
     "credits-screen": Access(get=CME_OFFICE, obj="credit_activity"),
     "credits-screen-code": Access(get=CME_OFFICE, obj="credit_activity"),
+    "credits-badge": Access(get=OWNER_OR_OFFICE, obj="credit_claim"),
     "credits-verify": Access(get=EVERYONE, obj="credit_claim", unscoped=True),
+    "credits-verify-badge": Access(get=EVERYONE, post=EVERYONE),
+    "credits-issuer": Access(get=EVERYONE),
 }
 
 
