@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from bedside.audit.context import current_origin
 from bedside.credits import queries, services
+from bedside.credits import transcript as credit_transcript
 from bedside.credits.forms import CheckinForm, ClaimForm, EvaluationForm, TimeSpentForm
 from bedside.credits.models import Activity
 
@@ -139,3 +140,30 @@ def record_time(request: HttpRequest, activity_id: int) -> HttpResponse:
     else:
         messages.error(request, "Give the minutes you spent as a whole number between 1 and 1440.")
     return redirect("credits-activity", activity.pk)
+
+
+@login_required
+@require_safe
+def transcript(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's own credit, by licence period: only ever their own."""
+    context = credit_transcript.transcript_context(request.user, now=timezone.now())
+    return render(request, "credits/transcript.html", context)
+
+
+@login_required
+@require_safe
+def transcript_csv(request: HttpRequest) -> HttpResponse:
+    return credit_transcript.transcript_csv(request.user, now=timezone.now())
+
+
+@login_required
+@require_safe
+def transcript_pdf(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    response = HttpResponse(
+        credit_transcript.transcript_pdf(request.user, now=now), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="credit-transcript-{timezone.localdate(now):%Y-%m-%d}.pdf"'
+    )
+    return response

@@ -16,6 +16,9 @@ CME_OFFICE = ADMINS | {"cme"}
 OWNER_OR_OFFICE = CME_OFFICE | {"learner"}
 
 URLS: dict[str, Access] = {
+    "credits-transcript": Access(get=SIGNED_IN),
+    "credits-transcript-csv": Access(get=SIGNED_IN),
+    "credits-transcript-pdf": Access(get=SIGNED_IN),
     "credits-activity": Access(get=SIGNED_IN, obj="credit_activity", unscoped=True),
     "credits-checkin": Access(get=SIGNED_IN, post=SIGNED_IN, obj="credit_activity", unscoped=True),
     "credits-evaluate": Access(get=SIGNED_IN, post=SIGNED_IN, obj="credit_activity", unscoped=True),
@@ -23,6 +26,11 @@ URLS: dict[str, Access] = {
     "credits-record-time": Access(post=SIGNED_IN, obj="credit_activity", unscoped=True),
     "credits-certificate": Access(get=OWNER_OR_OFFICE, obj="credit_claim"),
     "credits-certificate-pdf": Access(get=OWNER_OR_OFFICE, obj="credit_claim"),
+    "credits-office": Access(get=CME_OFFICE),
+    "credits-office-new": Access(get=CME_OFFICE, post=CME_OFFICE),
+    "credits-office-activity": Access(get=CME_OFFICE, post=CME_OFFICE, obj="credit_activity"),
+    "credits-pars-activities": Access(get=CME_OFFICE),
+    "credits-pars-learners": Access(get=CME_OFFICE),
     "credits-screen": Access(get=CME_OFFICE, obj="credit_activity"),
     "credits-screen-code": Access(get=CME_OFFICE, obj="credit_activity"),
     "credits-badge": Access(get=OWNER_OR_OFFICE, obj="credit_claim"),

@@ -15,6 +15,7 @@ def site_context(request) -> dict:
         "nav_rules": signed_in and access.has_any(user, [Capability.TEACH]),
         "nav_admin": signed_in and access.is_admin(user),
         "nav_import": signed_in and access.has_any(user, [Capability.ADMINISTER]),
+        "nav_cme": signed_in and access.has_any(user, [Capability.CME]),
         # Campaigns and staffing coverage: educators, unit managers, report readers.
         "nav_campaigns": signed_in
         and access.has_any(user, [Capability.TEACH, Capability.MANAGE, Capability.REPORT]),
