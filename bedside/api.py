@@ -16,6 +16,7 @@ from bedside.assignments.api import router as assignments_router
 from bedside.attestations.api import router as attestations_router
 from bedside.campaigns.api import router as campaigns_router
 from bedside.core.api_answers import with_error_answers
+from bedside.credits.api import router as credits_router
 from bedside.drills.api import router as drills_router
 from bedside.events.api import router as events_router
 from bedside.learning.api import router as learning_router
@@ -60,6 +61,7 @@ api.add_router("", campaigns_router)
 api.add_router("", learning_router)
 api.add_router("", library_router)
 api.add_router("", events_router)
+api.add_router("", credits_router)
 
 
 def _messages(exc: ValidationError) -> str:

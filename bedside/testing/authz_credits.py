@@ -17,6 +17,12 @@ OWNER_OR_OFFICE = CME_OFFICE | {"learner"}
 
 URLS: dict[str, Access] = {
     "credits-transcript": Access(get=SIGNED_IN),
+    # The API: always the caller's own credit.
+    "api:credits-claims-list": Access(get=SIGNED_IN),
+    "api:credits-transcript-api": Access(get=SIGNED_IN),
+    "api:credits-checkin-api": Access(post=SIGNED_IN, obj="credit_activity", unscoped=True),
+    "api:credits-evaluate-api": Access(post=SIGNED_IN, obj="credit_activity", unscoped=True),
+    "api:credits-claim-api": Access(post=SIGNED_IN, obj="credit_activity", unscoped=True),
     "credits-transcript-csv": Access(get=SIGNED_IN),
     "credits-transcript-pdf": Access(get=SIGNED_IN),
     "credits-activity": Access(get=SIGNED_IN, obj="credit_activity", unscoped=True),
