@@ -71,6 +71,23 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         grants=(("report", "system", None),),
     ),
     DemoLogin(
+        f"physician@{DEMO_DOMAIN}",
+        "Elena",
+        "Marsh",
+        "ATT",
+        "HG-MICU",
+        "Attending physician, Medical ICU: CME credit, certificates and a licence period partly done",
+    ),
+    DemoLogin(
+        f"cme@{DEMO_DOMAIN}",
+        "Tomas",
+        "Lindqvist",
+        "ADMIN",
+        "HG-ADM",
+        "CME office: activities, attendance and evaluations, suspicious check-ins, PARS exports",
+        grants=(("cme", "system", None),),
+    ),
+    DemoLogin(
         f"admin@{DEMO_DOMAIN}",
         "Alex",
         "Morgan",

@@ -143,6 +143,10 @@ def seed_hospital(
                 report.counts.update(_library(rng, today, now))
             with step("courses from the library"):
                 report.counts.update(seed_learning_extras(org, now=now))
+            with step("credits"):
+                from bedside.demo.credits import seed_credits
+
+                report.counts.update(seed_credits(now=now, rng=rng))
             with step("events"):
                 from bedside.demo.events import seed_events
 
