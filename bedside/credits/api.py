@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from bedside.audit.context import current_origin
@@ -84,6 +84,7 @@ class LicenceOut(Schema):
     earned: Decimal
     missing: Decimal
     complete: bool
+    days_left: int
     topics: list[TopicOut]
 
 
@@ -150,10 +151,15 @@ def claims_list(request: HttpRequest):
     url_name="credits-transcript-api",
     summary="Your credit transcript",
 )
-def transcript(request: HttpRequest):
+def transcript(
+    request: HttpRequest,
+    on: Annotated[
+        dt.date | None, Query(None, description="The day days-left is counted from (default: today)")
+    ] = None,
+):
     """Totals by credit type, each licence's period (earned, required, missing, by topic) and every claim."""
     claims = list(queries.claims_of(request.auth))
-    progress = licences.licence_progress(request.auth, today=timezone.localdate(), claims=claims)
+    progress = licences.licence_progress(request.auth, today=on or timezone.localdate(), claims=claims)
     totals: dict[str, Decimal] = {}
     for c in claims:
         totals[c.credit_type] = totals.get(c.credit_type, Decimal("0")) + c.amount

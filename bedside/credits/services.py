@@ -149,6 +149,7 @@ def activity_create(
     topics: Iterable[Topic] = (),
     source_app: str = "",
     source_id: str = "",
+    now: dt.datetime | None = None,
     **fields,
 ) -> Activity:
     """Set up an activity with the credit it offers; the catalogue gets its learning item (kind credit).
@@ -156,7 +157,9 @@ def activity_create(
     `fields` are any of the accreditation and check-in fields of `Activity` (description,
     objectives, site, format, location, accreditor_activity_id, joint_providership, ...).
     `actor=None` is a higher app or a job acting on its own checks (events creating an event's activity).
+    `now` dates the catalogue item and the activity (the demo seed passes its clock).
     """
+    now = now or timezone.now()
     unknown = set(fields) - set(ACTIVITY_FIELDS)
     if unknown:
         raise TypeError(f"activity_create() got unknown fields: {sorted(unknown)}")
@@ -170,11 +173,12 @@ def activity_create(
         source_app=source_app,
         source_id=str(source_id),
         created_by=actor,
+        created_at=now,
         **fields,
     )
     _check_activity(activity)
     activity.item = LearningItem.objects.create(
-        kind=KIND, title=activity.title[:300], minutes=max(activity.minutes, 1)
+        created_at=now, kind=KIND, title=activity.title[:300], minutes=max(activity.minutes, 1)
     )
     activity.save()
     activity.topics.set(list(topics))

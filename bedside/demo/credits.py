@@ -120,7 +120,7 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
     # A past regional conference: a day of talks, physicians and nurses, one phone shared by three.
     day = today - dt.timedelta(days=38)
     conference = services.activity_create(
-        actor=office, title="Regional Cardiology Conference 2026", site=site, format=ActivityFormat.COURSE,
+        actor=office, now=now, title="Regional Cardiology Conference 2026", site=site, format=ActivityFormat.COURSE,
         starts_at=_at(day, 8, 0, tz), ends_at=_at(day, 15, 0, tz), location="Harbor General, Shapiro Auditorium",
         provider_name=PROVIDER, accreditor_activity_id="CH-2026-0412", target_audience="Physicians, nurses and pharmacists in cardiovascular care",
         objectives="Apply the 2026 heart-failure guideline to discharge planning\nChoose anticoagulation around procedures\nRecognise atypical presentations of acute coronary syndrome",
@@ -149,7 +149,7 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
     # A half-day course on disclosure after harm (risk management), two months ago.
     day = today - dt.timedelta(days=63)
     course = services.activity_create(
-        actor=office, title="Communication and disclosure after patient harm", site=site, format=ActivityFormat.COURSE,
+        actor=office, now=now, title="Communication and disclosure after patient harm", site=site, format=ActivityFormat.COURSE,
         starts_at=_at(day, 13, 0, tz), ends_at=_at(day, 17, 0, tz), location="Harbor General, Simulation Centre",
         provider_name=PROVIDER, accreditor_activity_id="CH-2026-0388", target_audience="Attending and resident physicians",
         objectives="Disclose an adverse event using the CANDOR steps\nSupport the clinician after harm",
@@ -166,7 +166,7 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
 
     # An enduring journal-based activity on opioid prescribing, open for a year.
     journal = services.activity_create(
-        actor=office, title="Journal CME: Safer opioid prescribing after surgery", site=site, format=ActivityFormat.JOURNAL,
+        actor=office, now=now, title="Journal CME: Safer opioid prescribing after surgery", site=site, format=ActivityFormat.JOURNAL,
         starts_at=_at(today - dt.timedelta(days=90), 9, 0, tz), ends_at=_at(today - dt.timedelta(days=90), 10, 0, tz),
         enduring_until=_at(today + dt.timedelta(days=275), 23, 59, tz),
         provider_name=PROVIDER, accreditor_activity_id="CH-2026-0301", target_audience="Prescribers",
@@ -187,7 +187,7 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
     # A workshop running now at Harbor General: its room screen shows a live code.
     start = now.replace(second=0, microsecond=0) - dt.timedelta(minutes=20)
     services.activity_create(
-        actor=office, title="Point-of-care ultrasound workshop", site=site, format=ActivityFormat.COURSE,
+        actor=office, now=now, title="Point-of-care ultrasound workshop", site=site, format=ActivityFormat.COURSE,
         starts_at=start, ends_at=start + dt.timedelta(minutes=120), location="Harbor General, Skills Lab 2",
         provider_name=PROVIDER, accreditor_activity_id="CH-2026-0455", target_audience="Emergency and critical care clinicians",
         objectives="Acquire the four views of a focused cardiac scan\nRecognise a pericardial effusion",
