@@ -18,7 +18,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from bedside.audit.context import current_origin
-from bedside.core.api_params import MAX_ID, Page
+from bedside.core.api_params import MAX_ID, IsoDate, Page
 from bedside.credits import credit_types, licences, queries, services
 from bedside.credits.models import Activity, Claim
 
@@ -154,7 +154,7 @@ def claims_list(request: HttpRequest):
 def transcript(
     request: HttpRequest,
     on: Annotated[
-        dt.date | None, Query(None, description="The day days-left is counted from (default: today)")
+        IsoDate | None, Query(None, description="The day days-left is counted from (default: today)")
     ] = None,
 ):
     """Totals by credit type, each licence's period (earned, required, missing, by topic) and every claim."""
