@@ -13,6 +13,9 @@ import datetime as dt
 from bedside.testing.authz_table import EVERYONE, NOBODY, SIGNED_IN, TEACHERS, Access
 
 LEARNER = frozenset({"learner"})
+# Organisers hold teach or cme over the event's department (events.scopes.ORGANISERS): the walk's
+# teacher over the inside unit, and its CME office over the inside site.
+ORGANISERS = TEACHERS | {"cme"}
 
 URLS: dict[str, Access] = {
     "events": Access(get=SIGNED_IN),
@@ -27,16 +30,16 @@ URLS: dict[str, Access] = {
     "event-ask": Access(post=SIGNED_IN, obj="event", unscoped=True),
     "event-vote": Access(post=SIGNED_IN, obj="question", unscoped=True),
     "event-poll-answer": Access(post=SIGNED_IN, obj="poll", unscoped=True),
-    "event-moderate": Access(get=TEACHERS, obj="event"),
-    "event-moderate-question": Access(post=TEACHERS, obj="question"),
-    "event-poll-new": Access(post=TEACHERS, obj="event"),
-    "event-poll-status": Access(post=TEACHERS, obj="poll"),
-    "event-speaker": Access(get=TEACHERS | LEARNER, obj="event"),
-    "events-organise": Access(get=TEACHERS),
-    "events-series-new": Access(get=TEACHERS, post=TEACHERS),
-    "events-series-manage": Access(get=TEACHERS, post=TEACHERS, obj="series"),
-    "events-event-new": Access(get=TEACHERS, post=TEACHERS),
-    "events-event-manage": Access(get=TEACHERS, post=TEACHERS, obj="event"),
+    "event-moderate": Access(get=ORGANISERS, obj="event"),
+    "event-moderate-question": Access(post=ORGANISERS, obj="question"),
+    "event-poll-new": Access(post=ORGANISERS, obj="event"),
+    "event-poll-status": Access(post=ORGANISERS, obj="poll"),
+    "event-speaker": Access(get=ORGANISERS | LEARNER, obj="event"),
+    "events-organise": Access(get=ORGANISERS),
+    "events-series-new": Access(get=ORGANISERS, post=ORGANISERS),
+    "events-series-manage": Access(get=ORGANISERS, post=ORGANISERS, obj="series"),
+    "events-event-new": Access(get=ORGANISERS, post=ORGANISERS),
+    "events-event-manage": Access(get=ORGANISERS, post=ORGANISERS, obj="event"),
     # The API: any signed-in caller (staff see every event; the walk's are staff events).
     "api:events-list": Access(get=SIGNED_IN),
     "api:events-detail": Access(get=SIGNED_IN, obj="event", unscoped=True),
