@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bedside.credits.models import Activity
 from bedside.learning.models import Room
 from bedside.people.models import Audience, Department, Site
 
@@ -43,6 +44,16 @@ class Series(models.Model):
     minutes = models.PositiveSmallIntegerField(default=60)
     audience = models.ForeignKey(Audience, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     public = models.BooleanField(default=False, help_text="Open to clinicians outside the hospital")
+    # Credit each scheduled talk offers by default (set by the CME office): {credit type: maximum}; empty = none.
+    credit_offers = models.JSONField(default=dict, blank=True)
+    credit_provider = models.CharField(max_length=200, blank=True, help_text="The accredited provider")
+    credit_accreditor_id = models.CharField(max_length=40, blank=True, help_text="e.g. the PARS activity id")
+    credit_evaluation_required = models.BooleanField(default=True)
+    credit_enduring_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Watching the recording earns credit for this many days after each talk",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -59,6 +70,10 @@ class Series(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.site.time_zone)
+
+    @property
+    def offers_credit(self) -> bool:
+        return bool(self.credit_offers)
 
 
 class Mode(models.TextChoices):
@@ -90,6 +105,11 @@ class Event(models.Model):
         default=False, help_text="Questions show to everyone only once a moderator approves them"
     )
     moderators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="events_moderated")
+    # The CME activity this talk offers credit through (credits never imports events: it links back by
+    # source_app="events", source_id=<event id>). Its title, times, objectives and site follow the event.
+    activity = models.OneToOneField(
+        Activity, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     dialogue_closed_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
@@ -109,6 +129,10 @@ class Event(models.Model):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.site.time_zone)
+
+    @property
+    def offers_credit(self) -> bool:
+        return self.activity_id is not None
 
     @property
     def in_room(self) -> bool:

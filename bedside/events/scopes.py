@@ -39,13 +39,14 @@ def _targets(obj, on: dt.date) -> Targets:
     return Targets(sites=frozenset({obj.site_id}), departments=frozenset({obj.department_id}))
 
 
-def organiser_departments(person) -> QuerySet[Department]:
+def organiser_departments(person, capability=ORGANISERS) -> QuerySet[Department]:
     """Departments whose series and events the person may organise: those they teach or run CME for,
-    those of units they teach, and every department of a site they hold."""
+    those of units they teach, and every department of a site they hold. With `capability=CME`: the
+    departments whose events they may offer credit for."""
     rows = Department.objects.select_related("site").order_by("site__code", "name")
     if access.is_admin(person):
         return rows
-    scope = access.scope_of(person, ORGANISERS)
+    scope = access.scope_of(person, capability)
     if scope.empty:
         return rows.none()
     if scope.everything:

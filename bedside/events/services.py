@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bedside.audit.services import audit
+from bedside.events import credit
+from bedside.events.credit import CreditTerms
 from bedside.events.models import (
     Attendance,
     DisclosureStatus,
@@ -145,10 +147,19 @@ def _check_event(fields: EventFields, department: Department) -> None:
 
 @transaction.atomic
 def event_create(
-    *, actor: Person | None, department: Department, fields: EventFields, series: Series | None = None
+    *,
+    actor: Person | None,
+    department: Department,
+    fields: EventFields,
+    series: Series | None = None,
+    credit_terms: CreditTerms | None = None,
+    now: dt.datetime | None = None,
 ) -> Event:
-    """One event of a department (of a series, or on its own)."""
+    """One event of a department (of a series, or on its own); with `credit_terms` (the CME office's
+    part) it offers credit through its own activity. `now` dates the activity (the seed's clock)."""
     require_organiser(actor, department)
+    if credit_terms is not None:
+        credit.require_credit_office(actor, department)
     if series is not None and series.department_id != department.pk:
         raise ValidationError("An event of a series belongs to the series' department.")
     _check_event(fields, department)
@@ -173,13 +184,22 @@ def event_create(
         premoderated=fields.premoderated,
     )
     audit(actor=actor, action="events.event.create", target=event, changes={"title": event.title})
+    if credit_terms is not None:
+        credit.credit_offer(actor=actor, event=event, terms=credit_terms, now=now)
     return event
 
 
 @transaction.atomic
-def event_update(*, actor: Person | None, event: Event, fields: EventFields) -> Event:
+def event_update(
+    *, actor: Person | None, event: Event, fields: EventFields, credit_terms: CreditTerms | None = None
+) -> Event:
+    """Change an event; its activity (if it offers credit) follows. `credit_terms` (the CME office
+    only) also change what credit it offers, or start offering it. Once someone has claimed credit,
+    moving the talk is refused (the credits service's message) and nothing is written."""
     if actor is not None and not can_organise(actor, event):
         raise PermissionDenied(NOT_ORGANISER)
+    if credit_terms is not None:
+        credit.require_credit_office(actor, event)
     _check_event(fields, event.department)
     if fields.room is not None and event.capacity is not None:
         taken = event.registrations.filter(cancelled_at__isnull=True, attendance=Attendance.ROOM).count()
@@ -192,6 +212,10 @@ def event_update(*, actor: Person | None, event: Event, fields: EventFields) -> 
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     event.save()
     audit(actor=actor, action="events.event.update", target=event, changes={"title": event.title})
+    if credit_terms is not None:
+        credit.credit_offer(actor=actor, event=event, terms=credit_terms)
+    else:
+        credit.activity_sync(event)
     return event
 
 
@@ -203,9 +227,11 @@ def series_schedule(
     first_day: dt.date,
     weeks: int,
     fields: EventFields,
+    now: dt.datetime | None = None,
 ) -> list[Event]:
     """The series' events (each as `fields` says, at its own time) for `weeks` weeks from `first_day`, each on its weekday at its local time
-    (the same wall-clock time across daylight-saving changes); a week that has one already is skipped."""
+    (the same wall-clock time across daylight-saving changes); a week that has one already is skipped.
+    Where the series offers credit by default, each new event offers it (an activity each)."""
     if actor is not None and not access.can(actor, ORGANISERS, series):
         raise PermissionDenied(NOT_ORGANISER)
     if not 1 <= weeks <= 52:
@@ -238,6 +264,9 @@ def series_schedule(
                     ),
                 )
             )
+            terms = credit.series_terms(series, made[-1])
+            if terms is not None:
+                credit.credit_offer(actor=None, event=made[-1], terms=terms, now=now)
         day += dt.timedelta(days=7)
     audit(actor=actor, action="events.series.schedule", target=series, changes={"events": len(made)})
     return made
