@@ -1,30 +1,25 @@
 """Mail to learners about their places, sent the way the rest of Bedside sends mail.
 
 A service claims its notices in the transaction that makes the change (one bulk INSERT tagged
-with a batch id); after commit a job (`tasks.deliver_session_notices`) sends them, with no
-transaction open while mailing. A notice is stamped sent before its mail leaves and unstamped if
-sending fails, so two deliveries of one batch (a retried job, the hourly sweep) never send twice;
-the hourly sweep (`notices_retry`) sends what a failure left behind.
+with a batch id); after commit a job (`tasks.deliver_session_notices`) sends them through the shared
+outbox (`core.outbox`: each notice once, however often its batch is delivered), and the hourly
+sweep (`notices_retry`) sends what a failure left behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import uuid
 from dataclasses import dataclass
-from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bedside.core.outbox import send_claimed, unsent
 from bedside.learning.models import Registration, SessionNotice
-
-log = logging.getLogger(__name__)
-RETRY_AFTER = dt.timedelta(minutes=10)
 
 
 def link(name: str, *args) -> str:
@@ -64,27 +59,12 @@ def notices_claim(notices: list[Notice]) -> uuid.UUID | None:
     return batch
 
 
+def _message(notice: SessionNotice) -> EmailMessage:
+    return EmailMessage(subject=notice.subject, body=notice.body, to=[notice.recipient.email])
+
+
 def _send(rows) -> int:
-    sent = 0
-    for notice in rows:
-        # Stamp first: whoever stamps it sends it, so a second delivery of the batch sends nothing.
-        if not SessionNotice.objects.filter(pk=notice.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
-        ):
-            continue
-        try:
-            send_mail(
-                subject=notice.subject,
-                message=notice.body,
-                from_email=None,
-                recipient_list=[notice.recipient.email],
-            )
-        except (OSError, SMTPException):
-            log.exception("a session notice was not sent; the hourly sweep tries again")
-            SessionNotice.objects.filter(pk=notice.pk).update(sent_at=None)
-            continue
-        sent += 1
-    return sent
+    return send_claimed(rows, _message, what="a session notice")
 
 
 def deliver(*, batch: str) -> int:
@@ -94,6 +74,5 @@ def deliver(*, batch: str) -> int:
 
 def notices_retry(*, now: dt.datetime | None = None) -> int:
     """Send notices a failed delivery left unsent (claimed a while ago, so a running job is not raced)."""
-    now = now or timezone.now()
-    rows = SessionNotice.objects.filter(sent_at__isnull=True, claimed_at__lt=now - RETRY_AFTER)
-    return _send(rows.select_related("recipient").order_by("claimed_at", "pk"))
+    rows = unsent(SessionNotice.objects.select_related("recipient"), now=now or timezone.now())
+    return _send(rows)

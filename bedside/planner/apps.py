@@ -8,8 +8,9 @@ class PlannerConfig(AppConfig):
     label = "planner"
 
     def ready(self) -> None:
+        from bedside.core.periodic import every, register_periodic
         from bedside.people.access import register_scope
-        from bedside.planner import seams
+        from bedside.planner import seams, tasks
         from bedside.planner.existing_sessions import existing_slots
         from bedside.planner.models import PlanRun
         from bedside.planner.publishing import materialise
@@ -19,3 +20,4 @@ class PlannerConfig(AppConfig):
         # Existing sessions of the bundle's course are slots; publishing opens, registers and invites.
         seams.register_slot_source(existing_slots)
         seams.register_materialiser(materialise)
+        register_periodic("planner.invitations_retry", tasks.retry_invitations, when=every(minutes=60))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from bedside.campaigns.models import Campaign
+from bedside.core.outbox import Outbox
 from bedside.learning.models import CourseSession
 from bedside.people.models import Person
 
@@ -62,21 +64,22 @@ class PublishedSession(models.Model):
         return f"{self.run_id} {self.slot} -> {self.session_id}"
 
 
-class Invitation(models.Model):
+class Invitation(Outbox):
     """A learner's invitation to the session a published plan placed them in: one per person and session
-    however often plans are published, claimed with the publishing and mailed after commit by a job that
-    stamps it sent, or releases it for the next delivery run if the mail fails."""
+    however often plans are published, claimed with the publishing and mailed after commit through the
+    shared outbox (`core.outbox`); the hourly sweep sends what a failed mail left behind."""
 
     run = models.ForeignKey(PlanRun, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     session = models.ForeignKey(CourseSession, on_delete=models.PROTECT, related_name="+")
     on_duty = models.BooleanField(default=False, help_text="Released from a shift to attend")
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session_id", "person_id"]
         constraints = [models.UniqueConstraint(fields=["session", "person"], name="invitation_once")]
+        indexes = [
+            models.Index(fields=["claimed_at"], condition=Q(sent_at__isnull=True), name="invitation_unsent")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person_id} to {self.session_id}"

@@ -5,15 +5,14 @@ Registered as the planner's materialiser (`seams`), so `services.plan_publish` r
 transaction: all of it is written, or none. Twice is harmless: a session opened for a plan's slot is kept
 (`PublishedSession`), a learner already placed keeps their place, and an invitation is claimed once per
 person and session (`Invitation`), so a second publish sends nothing. The mail leaves after commit, from a
-job (the mail batcher's pattern in `assignments.notify`).
+job, through the outbox the learning notices use too (`core.outbox`: each invitation once); the hourly
+sweep (`invitations_retry`) sends the ones a refused mail left behind.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bedside.campaigns.models import CampaignMember
+from bedside.core.outbox import send_claimed, unsent
 from bedside.learning import sessions as learning_sessions
 from bedside.learning.calendars import session_ics
 from bedside.learning.models import CourseSession, SessionMode
@@ -32,8 +32,6 @@ from bedside.people.timezones import system_tz
 from bedside.planner.existing_sessions import session_courses, session_of
 from bedside.planner.models import Invitation, PlanRun, PublishedSession
 from bedside.rosters.models import Shift, ShiftStatus
-
-log = logging.getLogger(__name__)
 
 
 def _site_of(run: PlanRun):
@@ -141,23 +139,21 @@ def _message(invitation: Invitation) -> EmailMessage:
     return message
 
 
+def _pending(invitations):
+    """Invitations with somewhere to go, with what their message reads."""
+    return invitations.exclude(person__email="").select_related(
+        "person", "session__course__item", "session__room", "run__campaign"
+    )
+
+
 def deliver(*, run_id: int) -> int:
     """Send the run's claimed invitations not yet sent (no transaction open while mailing)."""
-    sent = 0
-    pending = (
-        Invitation.objects.filter(run_id=run_id, sent_at__isnull=True)
-        .select_related("person", "session__course__item", "session__room", "run__campaign")
-        .order_by("session_id", "person_id")
+    pending = _pending(Invitation.objects.filter(run_id=run_id, sent_at__isnull=True))
+    return send_claimed(pending.order_by("session_id", "person_id"), _message, what="an invitation")
+
+
+def invitations_retry(*, now: dt.datetime | None = None) -> int:
+    """Send invitations a refused mail left unsent (claimed a while ago, so a running job is not raced)."""
+    return send_claimed(
+        unsent(_pending(Invitation.objects), now=now or timezone.now()), _message, what="an invitation"
     )
-    for invitation in pending:
-        if not invitation.person.email:
-            continue
-        try:
-            invitation_message = _message(invitation)
-            invitation_message.send()
-        except (OSError, SMTPException):
-            log.exception("an invitation was not sent; the next delivery tries again")
-            continue
-        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
-        sent += 1
-    return sent

@@ -16,3 +16,9 @@ def run_plan(run_id: int) -> dict:
 def deliver_invitations(run_id: int) -> int:
     with origin(source="job:plan_invitations"):
         return publishing.deliver(run_id=run_id)
+
+
+@task()
+def retry_invitations() -> int:
+    with origin(source="job:plan_invitations_retry"):
+        return publishing.invitations_retry()

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bedside.core.outbox import Outbox
 from bedside.learning.models.courses import Course
 from bedside.people.models import Site
 
@@ -125,7 +126,7 @@ class CalendarFeed(models.Model):
         return f"Calendar of {self.person_id}"
 
 
-class SessionNotice(models.Model):
+class SessionNotice(Outbox):
     """A message to a learner about their place (a seat freed for them, a session cancelled, moved or
     shrunk), claimed in the transaction that caused it and sent after commit by a job, as the
     assignments reminders are: no mail leaves for a change that rolled back, and none twice."""
@@ -136,8 +137,6 @@ class SessionNotice(models.Model):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     batch = models.UUIDField(db_index=True)
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["registration", "key"], name="session_notice_once")]

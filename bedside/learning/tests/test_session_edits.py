@@ -1,7 +1,6 @@
 """Changing a session (seats, time, room), a manager's clash override page, and the mail outbox."""
 
 import datetime as dt
-from smtplib import SMTPException
 
 import pytest
 from django.core import mail
@@ -13,6 +12,7 @@ from bedside.learning import notices, session_edits, sessions
 from bedside.learning.models import Registration, RegistrationStatus, Room, SessionNotice
 from bedside.people.models import Capability
 from bedside.testing import factories as f
+from bedside.testing.mail import REFUSING
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_a_manager_sees_the_clash_and_registers_their_nurse_with_a_reason(
 
 
 def test_a_notice_is_sent_once_and_a_failed_one_is_retried_by_the_sweep(
-    make_person, make_course, make_session, educator, unit, monkeypatch
+    make_person, make_course, make_session, educator, unit, settings
 ):
     session = make_session(make_course())
     nurse = make_person(unit=unit)
@@ -168,13 +168,10 @@ def test_a_notice_is_sent_once_and_a_failed_one_is_retried_by_the_sweep(
     batch = notices.notices_claim([notices.Notice(place, "test:1", "Subject", "Body")])
     (notice,) = SessionNotice.objects.filter(batch=batch)
 
-    def refuse(**kwargs):
-        raise SMTPException("relay down")
-
-    monkeypatch.setattr(notices, "send_mail", refuse)
+    locmem, settings.EMAIL_BACKEND = settings.EMAIL_BACKEND, REFUSING
     assert notices.deliver(batch=str(batch)) == 0
     assert SessionNotice.objects.get(pk=notice.pk).sent_at is None
-    monkeypatch.undo()
+    settings.EMAIL_BACKEND = locmem  # the server is back
     assert notices.notices_retry(now=notice.claimed_at) == 0  # too fresh: its own job may still run
     assert notices.notices_retry(now=notice.claimed_at + dt.timedelta(hours=1)) == 1
     assert notices.deliver(batch=str(batch)) == 0  # sent already: never twice

@@ -9,13 +9,16 @@ from django.core import mail
 from bedside.audit.models import AuditEntry
 from bedside.campaigns.services import campaign_launch
 from bedside.campaigns.tests.conftest import TODAY
+from bedside.core.periodic import every, periodic_jobs
 from bedside.learning import sessions
 from bedside.learning.authoring import course_create
 from bedside.learning.models import CourseSession, Modality, Registration, RegistrationStatus, Room
 from bedside.planner.from_campaign import Options, campaign_problem
 from bedside.planner.models import Invitation, PlanRun, PlanStatus, PublishedSession
+from bedside.planner.publishing import deliver, invitations_retry
 from bedside.planner.services import plan_publish, plan_request, plan_run
 from bedside.testing import factories as f
+from bedside.testing.mail import REFUSING
 
 pytestmark = pytest.mark.django_db
 NOON = dt.datetime(2026, 11, 30, 17, tzinfo=dt.UTC)  # 12:00 in New York, Monday
@@ -115,3 +118,29 @@ def test_a_plan_that_cannot_be_published_changes_nothing(course_campaign, hospit
     with pytest.raises(ValidationError, match="Only a proposed plan"):
         plan_publish(run=run, actor=hospital.educator, now=NOON)
     assert not Registration.objects.exclude(person=hospital.ward_nurse).exists()
+
+
+def test_a_refused_invitation_is_sent_by_the_hourly_sweep_once(
+    course_campaign, hospital, settings, django_capture_on_commit_callbacks
+):
+    run = plan_request(campaign=course_campaign, options=OPTIONS, actor=hospital.educator, today=TODAY)
+    plan_run(run_id=run.pk, today=TODAY)
+    run.refresh_from_db()
+    locmem, settings.EMAIL_BACKEND = settings.EMAIL_BACKEND, REFUSING
+    with django_capture_on_commit_callbacks(execute=True):
+        assert plan_publish(run=run, actor=hospital.educator, now=NOON) == 5
+    assert mail.outbox == [] and Invitation.objects.filter(sent_at__isnull=True).count() == 5
+    settings.EMAIL_BACKEND = locmem  # the server is back
+    assert invitations_retry(now=NOON + dt.timedelta(minutes=5)) == 0  # too fresh: its own job may still run
+    assert invitations_retry(now=NOON + dt.timedelta(hours=1)) == 5
+    assert invitations_retry(now=NOON + dt.timedelta(hours=2)) == 0
+    assert deliver(run_id=run.pk) == 0  # a late delivery of the run sends nothing twice
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        Invitation.objects.values_list("person__email", flat=True)
+    )
+    assert Invitation.objects.filter(sent_at__isnull=True).count() == 0
+
+
+def test_the_invitation_sweep_runs_hourly():
+    (job,) = [j for j in periodic_jobs() if j.name == "planner.invitations_retry"]
+    assert job.is_task and job.when == every(minutes=60)
