@@ -11,7 +11,9 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +27,7 @@ STAFF = int(os.environ.get("BENCH_STAFF", "80000"))
 DAYS = int(os.environ.get("BENCH_DAYS", "28"))
 RECORDS = int(os.environ.get("BENCH_RECORDS", "5000000"))
 SEED = 1
+HOST = "bedside.example.org"  # the host name the benches' servers answer to
 
 
 def _admin_connection():
@@ -38,12 +41,27 @@ def database_exists() -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone() is not None
 
 
-def recreate_database() -> None:
+def drop_database(name: str = DATABASE) -> None:
     from psycopg import sql
 
     with _admin_connection() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DATABASE)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE)))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def recreate_database(name: str = DATABASE) -> str:
+    """An empty database `name` on the bench server (dropped first if it was there); its URL."""
+    from psycopg import sql
+
+    drop_database(name)
+    with _admin_connection() as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return f"{SERVER_URL}/{name}"
+
+
+def server_version() -> str:
+    """The bench server's PostgreSQL version, without Django."""
+    with _admin_connection() as conn:
+        return conn.execute("SHOW server_version").fetchone()[0]
 
 
 def setup_django() -> None:
@@ -59,6 +77,110 @@ def setup_django() -> None:
     # DEBUG keeps the embedded static files set-up; turning it off here stops query logging and
     # template debugging, which production does not pay for either.
     settings.DEBUG = False
+
+
+def setup_child() -> None:
+    """In a bench's child process: Django on the DATABASE_URL its parent gave, migrated, without
+    query logging."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0)
+
+
+def run_child(script: str, vendor: str, database_url: str, *, echo_stderr: bool = False) -> dict:
+    """Run `script --child vendor` on a database in a fresh process; the figures it printed last."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    out = subprocess.run(
+        [sys.executable, script, "--child", vendor], env=env, check=True, capture_output=True, text=True
+    )
+    if echo_stderr:
+        sys.stderr.write(out.stderr[-4000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def on_each_database(
+    name: str,
+    script: str,
+    pg_database: str,
+    vendors: list[str] | None,
+    figures: dict | None = None,
+    *,
+    echo_stderr: bool = False,
+    load: bool = True,
+) -> dict:
+    """A bench measured on a fresh SQLite file and a fresh PostgreSQL database (`pg_database`, dropped
+    after), each in its own process (`script --child vendor`, see `run_child`). With both, the figures
+    are written as bench/results/<name>.json; with one, printed as JSON."""
+    vendors = vendors or ["sqlite", "postgresql"]
+    figures = dict(figures or {})
+    if "sqlite" in vendors:
+        with tempfile.TemporaryDirectory() as folder:
+            figures.update(
+                run_child(script, "sqlite", f"sqlite:///{folder}/bench.sqlite3", echo_stderr=echo_stderr)
+            )
+    if "postgresql" in vendors:
+        url = recreate_database(pg_database)
+        try:
+            figures.update(run_child(script, "postgresql", url, echo_stderr=echo_stderr))
+        finally:
+            drop_database(pg_database)
+    if load:
+        # A shared machine's load changes every figure several-fold: keep it with them.
+        figures["load_average_1min"] = figure(os.getloadavg()[0], "processes", None)
+    if set(vendors) == {"sqlite", "postgresql"}:
+        import sqlite3
+
+        write_result(
+            name, figures, databases=f"PostgreSQL {server_version()}, SQLite {sqlite3.sqlite_version}"
+        )
+    else:
+        print(json.dumps(figures, indent=2))
+    return figures
+
+
+def server_env(work: Path, name: str, database_url: str) -> dict[str, str]:
+    """The environment of a production-like server a bench starts (gunicorn), its files under `work`."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bedside.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": f"bench-{name}-" + "x" * 40,
+        "ALLOWED_HOSTS": HOST,
+        "BEDSIDE_BASE_URL": f"https://{HOST}",
+        "STATIC_ROOT": str(work / "static"),
+        "BEDSIDE_DATA_DIR": str(work / "data"),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def collectstatic(env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "django", "collectstatic", "--no-input", "-v", "0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
+
+
+def copy_rows(cursor, table: str, columns: tuple[str, ...], rows: list[tuple]) -> float:
+    """Milliseconds PostgreSQL's COPY takes to write `rows`: the raw baseline of a bulk write."""
+
+    def copy() -> None:
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
+            for row in rows:
+                stream.write_row(row)
+
+    return timed(copy)
 
 
 def seeded_staff() -> int:

@@ -33,7 +33,7 @@ SESSIONS = 20  # viewers share 20 signed-in people's sessions: the server cannot
 # SQLite by default: the machine's PostgreSQL allows 100 connections, shared with every other job on it.
 DATABASE = os.environ.get("BENCH_LIVE_DATABASE", "sqlite")
 ARRIVING = 20  # viewers connecting at once: a room arrives over a minute
-HOST = "bedside.example.org"
+HOST = common.HOST
 REDIS_URL = "redis://127.0.0.1:6379/0"
 TOKEN = re.compile(rb"bench-q(\d+)x")
 
@@ -219,41 +219,17 @@ async def _redis_round_trip(n: int = 50) -> list[float]:
 def main() -> dict:
     import resource
 
-    from psycopg import sql
-
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * VIEWERS + 256)), hard))
     work = Path(tempfile.mkdtemp())
-    if DATABASE == "postgresql":
-        with common._admin_connection() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-        database_url = f"{common.SERVER_URL}/{PG_DATABASE}"
-    else:
-        database_url = ""  # the embedded SQLite file under BEDSIDE_DATA_DIR, shared by both workers
+    # SQLite: the embedded file under BEDSIDE_DATA_DIR, shared by both workers.
+    database_url = common.recreate_database(PG_DATABASE) if DATABASE == "postgresql" else ""
     env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "bedside.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-live-" + "x" * 40,
-        "ALLOWED_HOSTS": HOST,
-        "BEDSIDE_BASE_URL": f"https://{HOST}",
-        "STATIC_ROOT": str(work / "static"),
-        "BEDSIDE_DATA_DIR": str(work / "data"),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(common.ROOT),
+        **common.server_env(work, "live", database_url),
         "BEDSIDE_REDIS_URL": REDIS_URL,
         "BEDSIDE_REDIS_PREFIX": f"bench-live-{uuid.uuid4().hex}:",
     }
-    subprocess.run(
-        [sys.executable, "-m", "django", "collectstatic", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-        cwd=common.ROOT,
-    )
+    common.collectstatic(env)
     event_id, keys, author = _seed(env)
     figures: dict[str, dict] = {}
     raw = asyncio.run(_redis_round_trip())
@@ -292,8 +268,7 @@ def main() -> dict:
 
     version = redis.Redis.from_url(REDIS_URL).info()["redis_version"]
     if DATABASE == "postgresql":
-        with common._admin_connection() as conn:
-            db = "PostgreSQL " + conn.execute("SHOW server_version").fetchone()[0]
+        db = "PostgreSQL " + common.server_version()
     else:
         import sqlite3
 

@@ -76,15 +76,7 @@ def require_course() -> dict:
             rows = [
                 (pid, course.item_id, "once", "", "rule", "bench", now, now, now, "", True) for pid in ids
             ]
-
-            def copy() -> None:
-                with cursor.cursor.copy(
-                    f"COPY {Assignment._meta.db_table} ({', '.join(columns)}) FROM STDIN"  # noqa: B023
-                ) as stream:
-                    for row in rows:  # noqa: B023
-                        stream.write_row(row)
-
-            baseline.append(common.timed(copy))
+            baseline.append(common.copy_rows(cursor, Assignment._meta.db_table, columns, rows))
             transaction.set_rollback(True)
     return {
         "require_course_nurses_count": common.figure(counts[0], "rows", None, better="higher"),

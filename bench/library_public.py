@@ -24,7 +24,7 @@ import common
 PG_DATABASE = "bedside_bench_public"
 SECONDS = float(os.environ.get("BENCH_PUBLIC_SECONDS", "15"))
 CLIENTS = 8
-HOST = "bedside.example.org"
+HOST = common.HOST
 
 
 def _seed(env: dict) -> list[str]:
@@ -90,33 +90,10 @@ def _client(
 
 
 def main() -> dict:
-    from psycopg import sql
-
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
-    with common._admin_connection() as conn:
-        conn.execute(drop)
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
     work = Path(tempfile.mkdtemp())
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{common.SERVER_URL}/{PG_DATABASE}",
-        "DJANGO_SETTINGS_MODULE": "bedside.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-public-" + "x" * 40,
-        "ALLOWED_HOSTS": HOST,
-        "BEDSIDE_BASE_URL": f"https://{HOST}",
-        "STATIC_ROOT": str(work / "static"),
-        "BEDSIDE_DATA_DIR": str(work / "data"),
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(common.ROOT),
-    }
+    env = common.server_env(work, "public", common.recreate_database(PG_DATABASE))
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [sys.executable, "-m", "django", "collectstatic", "--no-input", "-v", "0"],
-        env=env,
-        check=True,
-        cwd=common.ROOT,
-    )
+    common.collectstatic(env)
     paths = _seed(env)
     import socket
 
@@ -151,8 +128,7 @@ def main() -> dict:
     finally:
         server.terminate()
         server.wait(timeout=30)
-        with common._admin_connection() as conn:
-            conn.execute(drop)
+        common.drop_database(PG_DATABASE)
     figures = {
         "public_pages_requests_per_second": common.figure(
             counts["done"] / elapsed, "req/s", None, better="higher"
@@ -164,10 +140,10 @@ def main() -> dict:
         "public_paths": common.figure(len(paths), "pages", None, better="higher"),
         "load_average_1min": common.figure(os.getloadavg()[0], "processes", None),
     }
-    with common._admin_connection() as conn:
-        version = conn.execute("SHOW server_version").fetchone()[0]
     common.write_result(
-        "library_public", figures, databases=f"PostgreSQL {version}, gunicorn 2 workers, {CLIENTS} clients"
+        "library_public",
+        figures,
+        databases=f"PostgreSQL {common.server_version()}, gunicorn 2 workers, {CLIENTS} clients",
     )
     return figures
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 import re
 import sqlite3
-import subprocess
 import sys
-import tempfile
 
 import common
 
@@ -41,16 +38,9 @@ def _scores(ranked: list[list[str]], answers: list[str]) -> tuple[float, float]:
 
 
 def measure(vendor: str) -> dict:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(common.ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    common.setup_child()
     from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
     from bedside.demo import library_content as content
     from bedside.demo.library import bulk_resources, content_rows
     from bedside.library.models import Synonym
@@ -95,42 +85,16 @@ def measure(vendor: str) -> dict:
     return figures
 
 
-def _run_in_child(vendor: str, database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", vendor], env=env, check=True, capture_output=True, text=True
-    )
-    sys.stderr.write(out.stderr[-4000:])
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main(vendors: list[str] | None = None) -> dict:
-    vendors = vendors or ["sqlite", "postgresql"]
-    figures: dict = {"questions": common.figure(len(_pairs()), "pairs", 200, better="higher")}
-    if "sqlite" in vendors:
-        with tempfile.TemporaryDirectory() as folder:
-            figures.update(_run_in_child("sqlite", f"sqlite:///{folder}/bench.sqlite3"))
-    if "postgresql" in vendors:
-        from psycopg import sql
-
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
-        with common._admin_connection() as conn:
-            conn.execute(drop)
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-        try:
-            figures.update(_run_in_child("postgresql", f"{common.SERVER_URL}/{PG_DATABASE}"))
-        finally:
-            with common._admin_connection() as conn:
-                conn.execute(drop)
-    if set(vendors) == {"sqlite", "postgresql"}:
-        with common._admin_connection() as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-        common.write_result(
-            "library_quality", figures, databases=f"PostgreSQL {version}, SQLite {sqlite3.sqlite_version}"
-        )
-    else:
-        print(json.dumps(figures, indent=2))
-    return figures
+    return common.on_each_database(
+        "library_quality",
+        __file__,
+        PG_DATABASE,
+        vendors,
+        {"questions": common.figure(len(_pairs()), "pairs", 200, better="higher")},
+        echo_stderr=True,
+        load=False,
+    )
 
 
 if __name__ == "__main__":

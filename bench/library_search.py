@@ -17,10 +17,7 @@ from __future__ import annotations
 import json
 import os
 import random
-import sqlite3
-import subprocess
 import sys
-import tempfile
 import time
 
 import common
@@ -70,18 +67,9 @@ def _questions(rng: random.Random, words: list[str]) -> list[str]:
 
 
 def measure(vendor: str) -> dict:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(common.ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    common.setup_child()
     from django.db import connection, transaction
 
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
     from bedside.library.models import KIND, Resource, SearchEntry
     from bedside.library.search import START, STOP, query_terms, search
     from bedside.records.models import LearningItem
@@ -159,42 +147,8 @@ def measure(vendor: str) -> dict:
     return figures
 
 
-def _run_in_child(vendor: str, database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", vendor], env=env, check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main(vendors: list[str] | None = None) -> dict:
-    vendors = vendors or ["sqlite", "postgresql"]
-    figures: dict = {}
-    if "sqlite" in vendors:
-        with tempfile.TemporaryDirectory() as folder:
-            figures.update(_run_in_child("sqlite", f"sqlite:///{folder}/bench.sqlite3"))
-    if "postgresql" in vendors:
-        from psycopg import sql
-
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
-        with common._admin_connection() as conn:
-            conn.execute(drop)
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-        try:
-            figures.update(_run_in_child("postgresql", f"{common.SERVER_URL}/{PG_DATABASE}"))
-        finally:
-            with common._admin_connection() as conn:
-                conn.execute(drop)
-    figures["load_average_1min"] = common.figure(os.getloadavg()[0], "processes", None)
-    if set(vendors) == {"sqlite", "postgresql"}:
-        with common._admin_connection() as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-        common.write_result(
-            "library_search", figures, databases=f"PostgreSQL {version}, SQLite {sqlite3.sqlite_version}"
-        )
-    else:
-        print(json.dumps(figures, indent=2))
-    return figures
+    return common.on_each_database("library_search", __file__, PG_DATABASE, vendors)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,6 @@ import datetime as dt
 import json
 import os
 import random
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -140,17 +138,8 @@ def _baseline() -> float:
 
 def measure(vendor: str) -> dict:
     """In this process: set up a fresh database of `vendor`, import the roster, return the figures."""
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bedside.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(common.ROOT))
-    import django
+    common.setup_child()
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.DEBUG = False
-    call_command("migrate", verbosity=0)
     from bedside.assignments.models import Assignment
     from bedside.audit.models import AuditEntry
     from bedside.people import hooks
@@ -190,46 +179,8 @@ def measure(vendor: str) -> dict:
     }
 
 
-def _run_in_child(vendor: str, database_url: str) -> dict:
-    env = {**os.environ, "DATABASE_URL": database_url}
-    out = subprocess.run(
-        [sys.executable, __file__, "--child", vendor], env=env, check=True, capture_output=True, text=True
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main(vendors: list[str] | None = None) -> dict:
-    vendors = vendors or ["sqlite", "postgresql"]
-    figures: dict = {}
-    if "sqlite" in vendors:
-        with tempfile.TemporaryDirectory() as folder:
-            figures.update(_run_in_child("sqlite", f"sqlite:///{folder}/bench.sqlite3"))
-    if "postgresql" in vendors:
-        from psycopg import sql
-
-        with common._admin_connection() as conn:
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
-            )
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
-        try:
-            figures.update(_run_in_child("postgresql", f"{common.SERVER_URL}/{PG_DATABASE}"))
-        finally:
-            with common._admin_connection() as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(PG_DATABASE))
-                )
-    # A shared machine's load changes every figure several-fold: keep it with them.
-    figures["load_average_1min"] = common.figure(os.getloadavg()[0], "processes", None)
-    if set(vendors) == {"sqlite", "postgresql"}:
-        with common._admin_connection() as conn:
-            version = conn.execute("SHOW server_version").fetchone()[0]
-        common.write_result(
-            "roster_import", figures, databases=f"PostgreSQL {version}, SQLite {sqlite3.sqlite_version}"
-        )
-    else:
-        print(json.dumps(figures, indent=2))
-    return figures
+    return common.on_each_database("roster_import", __file__, PG_DATABASE, vendors)
 
 
 if __name__ == "__main__":

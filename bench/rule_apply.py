@@ -62,15 +62,7 @@ def main() -> dict:
             rows = [
                 (pid, item.pk, "once", "", "rule", "bench", now, now, now, "", True) for pid in person_ids
             ]
-
-            def copy() -> None:
-                with cursor.cursor.copy(
-                    f"COPY {Assignment._meta.db_table} ({', '.join(columns)}) FROM STDIN"  # noqa: B023
-                ) as stream:
-                    for row in rows:  # noqa: B023
-                        stream.write_row(row)
-
-            baseline.append(common.timed(copy))
+            baseline.append(common.copy_rows(cursor, Assignment._meta.db_table, columns, rows))
             transaction.set_rollback(True)
     figures = {
         "rule_apply_30k_median_s": common.figure(sorted(runs)[len(runs) // 2] / 1000, "s", 3),
