@@ -9,6 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from bedside.core.forms import AccessibleForm
+from bedside.credits.models import Topic
+from bedside.events.credit import CreditTerms
 from bedside.events.models import DisclosureStatus, Mode, Weekday
 from bedside.events.services import Disclosed, EventFields
 from bedside.learning.models import Room
@@ -141,3 +143,128 @@ class ScheduleForm(AccessibleForm):
     room = forms.ModelChoiceField(queryset=Room.objects.select_related("site"), required=False)
     stream_url = forms.URLField(required=False, label="Stream link")
     meeting_url = forms.URLField(required=False, label="Meeting link")
+
+
+def _credit_max(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=5, decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "inputmode": "decimal"}),
+    )  # fmt: skip
+
+
+class CreditForm(AccessibleForm):
+    """The CME office's part of an event: whether and what credit it offers, and on what terms.
+
+    Used with prefix "credit" beside the event's own form; `terms(tz)` gives the service's CreditTerms
+    (the enduring date read as the end of that day where the event is)."""
+
+    offers_credit = forms.BooleanField(required=False, label="This talk offers continuing-education credit")
+    ama_pra_1 = _credit_max("AMA PRA Category 1 Credit™ (maximum)")
+    ancc = _credit_max("ANCC contact hours (maximum)")
+    ipce = _credit_max("IPCE credit (maximum)")
+    hospital_ce = _credit_max("Hospital CE hours (maximum)")
+    provider_name = forms.CharField(label="Accredited provider", max_length=200, required=False)
+    accreditor_activity_id = forms.CharField(label="Activity ID (PARS)", max_length=40, required=False)
+    joint_provider_name = forms.CharField(
+        label="Joint provider",
+        max_length=200,
+        required=False,
+        help_text="Leave empty unless jointly provided",
+    )
+    commercial_supporters = forms.CharField(
+        label="Commercial supporters", max_length=300, required=False, help_text="Leave empty if none"
+    )
+    target_audience = forms.CharField(max_length=300, required=False)
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Licence topics it counts toward",
+    )  # fmt: skip
+    evaluation_required = forms.BooleanField(
+        required=False, initial=True, label="Evaluation required before a claim"
+    )
+    enduring_until = forms.DateField(
+        required=False, label="Credit for watching the recording until", help_text="Leave empty for live credit only",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )  # fmt: skip
+    checkin_opens_minutes = forms.IntegerField(
+        label="Check-in opens (minutes before the start)", initial=15, min_value=0, max_value=1440
+    )
+    checkin_closes_minutes = forms.IntegerField(
+        label="Check-in closes (minutes after the end)", initial=30, min_value=0, max_value=1440
+    )
+
+    OFFER_FIELDS = ("ama_pra_1", "ancc", "ipce", "hospital_ce")
+
+    def __init__(self, *args, offered: bool = False, **kwargs):
+        kwargs.setdefault("prefix", "credit")
+        super().__init__(*args, **kwargs)
+        self.offered = offered  # the event offers credit already: it cannot be withdrawn here
+
+    @classmethod
+    def initial_from(cls, terms: CreditTerms, tz: zoneinfo.ZoneInfo) -> dict:
+        offers = dict(terms.offers)
+        return {
+            "offers_credit": True, **{name: offers.get(name) for name in cls.OFFER_FIELDS},
+            "provider_name": terms.provider_name, "accreditor_activity_id": terms.accreditor_activity_id,
+            "joint_provider_name": terms.joint_provider_name, "commercial_supporters": terms.commercial_supporters,
+            "target_audience": terms.target_audience, "topics": list(terms.topics),
+            "evaluation_required": terms.evaluation_required,
+            "enduring_until": terms.enduring_until.astimezone(tz).date() if terms.enduring_until else None,
+            "checkin_opens_minutes": terms.checkin_opens_minutes,
+            "checkin_closes_minutes": terms.checkin_closes_minutes,
+        }  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("offers_credit"):
+            if self.offered:
+                self.add_error(
+                    "offers_credit",
+                    "This talk offers credit already: change what it offers, but it cannot be withdrawn here.",
+                )
+            return data
+        if not any(data.get(name) for name in self.OFFER_FIELDS):
+            self.add_error("ama_pra_1", "Offer at least one credit type, with its maximum (e.g. 1.00).")
+        if not (data.get("provider_name") or "").strip():
+            self.add_error("provider_name", "Name the accredited provider.")
+        return data
+
+    @property
+    def wants_credit(self) -> bool:
+        return bool(self.cleaned_data.get("offers_credit"))
+
+    def terms(self, tz: zoneinfo.ZoneInfo) -> CreditTerms:
+        d = self.cleaned_data
+        until = d.get("enduring_until")
+        return CreditTerms(
+            offers={name: d[name] for name in self.OFFER_FIELDS if d.get(name)},
+            provider_name=d["provider_name"], accreditor_activity_id=d["accreditor_activity_id"],
+            joint_provider_name=d["joint_provider_name"], commercial_supporters=d["commercial_supporters"],
+            target_audience=d["target_audience"], evaluation_required=d["evaluation_required"],
+            enduring_until=dt.datetime.combine(until, dt.time(23, 59), tzinfo=tz) if until else None,
+            checkin_opens_minutes=d["checkin_opens_minutes"], checkin_closes_minutes=d["checkin_closes_minutes"],
+            topics=tuple(d["topics"]),
+        )  # fmt: skip
+
+
+class SeriesCreditForm(AccessibleForm):
+    """What each talk the series schedules from now on offers (the CME office); no maximum: none."""
+
+    ama_pra_1 = _credit_max("AMA PRA Category 1 Credit™ (maximum)")
+    ancc = _credit_max("ANCC contact hours (maximum)")
+    ipce = _credit_max("IPCE credit (maximum)")
+    hospital_ce = _credit_max("Hospital CE hours (maximum)")
+    provider_name = forms.CharField(label="Accredited provider", max_length=200, required=False)
+    accreditor_activity_id = forms.CharField(label="Activity ID (PARS)", max_length=40, required=False)
+    evaluation_required = forms.BooleanField(
+        required=False, initial=True, label="Evaluation required before a claim"
+    )
+    enduring_days = forms.IntegerField(
+        required=False, min_value=1, max_value=730, label="Credit for watching the recording (days after each talk)",
+        help_text="Leave empty for live credit only",
+    )  # fmt: skip
+
+    OFFER_FIELDS = CreditForm.OFFER_FIELDS
+
+    def offers(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.OFFER_FIELDS}

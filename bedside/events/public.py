@@ -61,8 +61,8 @@ def public_events(request: HttpRequest) -> HttpResponse:
 def public_event(request: HttpRequest, slug: str) -> HttpResponse:
     event = (
         Event.objects.filter(public=True, slug=slug)
-        .select_related("site", "room", "series")
-        .prefetch_related("speakers__relationships")
+        .select_related("site", "room", "series", "activity")
+        .prefetch_related("speakers__relationships", "activity__offers")
         .first()
     )
     if event is None:

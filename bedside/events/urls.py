@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:event_id>/moderate/polls/", views_live.poll_new, name="event-poll-new"),
     path("moderate/polls/<int:poll_id>/", views_live.poll_status, name="event-poll-status"),
     path("<int:event_id>/speaker/", views_live.speaker, name="event-speaker"),
+    path("<int:event_id>/check-in-code/", views_live.screen_code, name="event-screen-code"),
     # Organisers
     path("organise/", views_organise.organise, name="events-organise"),
     path("organise/series/new/", views_organise.series_new, name="events-series-new"),

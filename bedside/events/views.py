@@ -3,6 +3,8 @@ calendar files and feeds."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,8 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bedside.audit.context import current_origin
+from bedside.credits import queries as credit_queries
+from bedside.credits import services as credits
+from bedside.credits.views import DEVICE_COOKIE, DEVICE_MAX_AGE, device_of
 from bedside.events import calendars, dialogue, queries, services
-from bedside.events.models import Attendance, Series
+from bedside.events.models import Attendance, Event, Series
 from bedside.events.scopes import organiser_departments
 from bedside.learning.models import CalendarFeed
 
@@ -48,10 +54,15 @@ def events_home(request: HttpRequest) -> HttpResponse:
 def event(request: HttpRequest, event_id: int) -> HttpResponse:
     """One event: when, where, speakers with their disclosures, objectives; a place in the room or online."""
     event = get_object_or_404(
-        queries.visible_events(request.user).prefetch_related("speakers__relationships"), pk=event_id
+        queries.visible_events(request.user)
+        .select_related("activity__site")
+        .prefetch_related("speakers__relationships"),
+        pk=event_id,
     )
     person = request.user
     now = timezone.now()
+    if request.method == "POST" and request.POST.get("credit"):
+        return _credit_action(request, event, now)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "cancel":
@@ -82,8 +93,63 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
             "speaks": event.speakers.filter(person=person).exists(),
             "can_organise": services.can_organise(person, event),
             "attendance": Attendance,
+            **credit_context(event, person, now),
         },
     )
+
+
+def credit_context(event: Event, person, now) -> dict:
+    """The person's credit panel on an event that offers credit (none once it is cancelled)."""
+    if event.activity_id is None or event.cancelled_at:
+        return {"panel": None}
+    return {"panel": credit_queries.panel_for(event.activity, person, now)}
+
+
+def _credit_action(request: HttpRequest, event: Event, now) -> HttpResponse:
+    """Check in with the room's code, or claim credit, from the event's page (or its live page, `?from=live`):
+    the credits services decide, and a refusal is shown on the page with nothing written."""
+    back = redirect("event-live" if request.GET.get("from") == "live" else "event", event.pk)
+    if event.activity_id is None or event.cancelled_at:
+        messages.error(request, "This event offers no credit.")
+        return back
+    person, action = request.user, request.POST.get("credit")
+    device = device_of(request) or secrets.token_urlsafe(18)
+    try:
+        if action == "checkin":
+            credits.checkin(
+                activity=event.activity, person=person, code=request.POST.get("code", "").strip(),
+                device=device, ip=current_origin().origin, now=now,
+            )  # fmt: skip
+            messages.success(
+                request, "You are checked in. Evaluate the talk when it ends, then claim your credit."
+            )
+        elif action == "claim":
+            if not request.POST.get("attest"):
+                raise ValidationError(
+                    "Tick “I claim only the credit commensurate with my participation” to claim."
+                )
+            made = credits.claim(
+                activity=event.activity, person=person, credit_type=request.POST.get("credit_type", ""),
+                amount=request.POST.get("amount") or None, now=now,
+            )  # fmt: skip
+            messages.success(
+                request,
+                f"{made.amount} {made.get_credit_type_display()} claimed: your certificate and badge are ready.",
+            )
+        else:
+            raise ValidationError("Choose to check in or to claim credit.")
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    if action == "checkin" and request.COOKIES.get(DEVICE_COOKIE) != device:
+        back.set_cookie(
+            DEVICE_COOKIE,
+            device,
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return back
 
 
 @login_required

@@ -13,17 +13,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from bedside.credits.screen import screen_context
 from bedside.events import dialogue, queries
 from bedside.events.live.stream import stream, stream_for_wsgi
 from bedside.events.models import Event, Poll, PollStatus, Question, Speaker
 from bedside.events.scopes import ORGANISERS
+from bedside.events.views import credit_context
 from bedside.people import access
 
 NO_EVENT = "There is no such event, or it is not open to you."
 
 
 def _event(request: HttpRequest, event_id: int) -> Event:
-    return get_object_or_404(queries.visible_events(request.user), pk=event_id)
+    return get_object_or_404(
+        queries.visible_events(request.user).select_related("activity__site"), pk=event_id
+    )
 
 
 def _moderated(request: HttpRequest, event_id: int) -> Event:
@@ -31,7 +35,7 @@ def _moderated(request: HttpRequest, event_id: int) -> Event:
     return access.get_in_scope(
         request.user,
         ORGANISERS,
-        Event.objects.select_related("site", "series", "room").distinct(),
+        Event.objects.select_related("site", "series", "room", "activity__site").distinct(),
         own=True,
         pk=event_id,
         denied="Moderating is for an event's moderators and organisers.",
@@ -88,6 +92,8 @@ def live(request: HttpRequest, event_id: int) -> HttpResponse:
     moderator = dialogue.is_moderator(request.user, event)
     context = _live_context(request, event, moderator=False)
     context["can_moderate"] = moderator
+    context.update(credit_context(event, request.user, timezone.now()))
+    context["panel_here"] = reverse("event", args=[event.pk]) + "?from=live"
     return render(request, "events/live.html", context)
 
 
@@ -170,7 +176,35 @@ def poll_answer(request: HttpRequest, poll_id: int) -> HttpResponse:
 def moderate(request: HttpRequest, event_id: int) -> HttpResponse:
     """The moderator's phone page: approve (promote), merge, hide, mark answered; run the polls."""
     event = _moderated(request, event_id)
-    return render(request, "events/moderate.html", _live_context(request, event, moderator=True))
+    context = {**_live_context(request, event, moderator=True), **_screen(request, event)}
+    return render(request, "events/moderate.html", context)
+
+
+def _screen(request: HttpRequest, event: Event) -> dict:
+    """The rotating check-in code (QR and six digits) for the room screen, where the event offers credit."""
+    if event.activity_id is None or event.cancelled_at:
+        return {"screen": None}
+    refresh = reverse("event-screen-code", args=[event.pk])
+    return {"screen": screen_context(request, event.activity, timezone.now(), refresh_url=refresh)}
+
+
+@login_required
+@require_safe
+def screen_code(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The code's fragment, swapped in every step by the moderator's page and the speaker's view."""
+    event = _speaks_or_moderates(request, event_id)
+    screen = _screen(request, event)["screen"]
+    if screen is None:
+        raise Http404("This event offers no credit, so it has no check-in code.")
+    return render(request, "credits/_screen_code.html", {"activity": event.activity, **screen})
+
+
+def _speaks_or_moderates(request: HttpRequest, event_id: int) -> Event:
+    event = _event(request, event_id)
+    own_talk = access.scoped(request.user, ORGANISERS, Speaker, own=True).filter(event=event).exists()
+    if not (own_talk or dialogue.is_moderator(request.user, event)):
+        raise Http404("There is no such event that you speak at or moderate.")
+    return event
 
 
 @login_required
@@ -226,11 +260,8 @@ def poll_status(request: HttpRequest, poll_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def speaker(request: HttpRequest, event_id: int) -> HttpResponse:
-    """The speaker's view: promoted questions, most votes first, and the open poll's counts."""
-    event = _event(request, event_id)
-    own_talk = access.scoped(request.user, ORGANISERS, Speaker, own=True).filter(event=event).exists()
-    if not (own_talk or dialogue.is_moderator(request.user, event)):
-        raise Http404("There is no such event that you speak at or moderate.")
+    """The speaker's view: promoted questions, most votes first, the open poll's counts, the check-in code."""
+    event = _speaks_or_moderates(request, event_id)
     return render(
         request,
         "events/speaker.html",
@@ -241,5 +272,6 @@ def speaker(request: HttpRequest, event_id: int) -> HttpResponse:
                 [p for p in queries.polls_for(event, moderator=False) if p.status == PollStatus.OPEN]
             ),
             "after": queries.last_message_id(event),
+            **_screen(request, event),
         },
     )

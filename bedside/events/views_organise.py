@@ -11,11 +11,20 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bedside.events import services
-from bedside.events.forms import EventForm, ModeratorsForm, ScheduleForm, SeriesForm, SpeakerForm
+from bedside.events import credit, services
+from bedside.events.forms import (
+    CreditForm,
+    EventForm,
+    ModeratorsForm,
+    ScheduleForm,
+    SeriesCreditForm,
+    SeriesForm,
+    SpeakerForm,
+)
 from bedside.events.models import Event, Series, Speaker
 from bedside.events.scopes import ORGANISERS, organiser_departments
 from bedside.people import access
+from bedside.people.models import Capability
 
 DENIED = "Organising events is for educators and the CME office."
 
@@ -79,8 +88,41 @@ def series_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def series_manage(request: HttpRequest, series_id: int) -> HttpResponse:
     series = _organised(request, Series, series_id)
-    form = ScheduleForm(request.POST or None, initial={"first_day": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
+    action = request.POST.get("form", "schedule") if request.method == "POST" else None
+    form = ScheduleForm(
+        request.POST if action == "schedule" else None, initial={"first_day": timezone.localdate()}
+    )
+    credit_form = None
+    if credit.can_offer_credit(request.user, series):
+        credit_form = SeriesCreditForm(
+            request.POST if action == "credit" else None,
+            initial={
+                **series.credit_offers, "provider_name": series.credit_provider,
+                "accreditor_activity_id": series.credit_accreditor_id,
+                "evaluation_required": series.credit_evaluation_required, "enduring_days": series.credit_enduring_days,
+            },
+        )  # fmt: skip
+    if action == "credit" and credit_form is None:
+        raise PermissionDenied(credit.NOT_CME)
+    if action == "credit" and credit_form.is_valid():
+        d = credit_form.cleaned_data
+        try:
+            credit.series_credit_set(
+                actor=request.user, series=series, offers=credit_form.offers(), provider_name=d["provider_name"],
+                accreditor_activity_id=d["accreditor_activity_id"], evaluation_required=d["evaluation_required"],
+                enduring_days=d["enduring_days"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            _errors(credit_form, exc)
+        else:
+            messages.success(
+                request,
+                "Talks scheduled from now on offer this credit."
+                if series.offers_credit
+                else "Talks scheduled from now on offer no credit.",
+            )
+            return redirect("events-series-manage", series.pk)
+    if action == "schedule" and form.is_valid():
         d = form.cleaned_data
         try:
             made = services.series_schedule(
@@ -96,24 +138,35 @@ def series_manage(request: HttpRequest, series_id: int) -> HttpResponse:
             messages.success(request, f"{len(made)} events scheduled.")
             return redirect("events-series-manage", series.pk)
     events = series.events.order_by("-starts_at")[:20]
-    return render(request, "events/series_manage.html", {"series": series, "form": form, "events": events})
+    return render(
+        request,
+        "events/series_manage.html",
+        {"series": series, "form": form, "credit_form": credit_form, "events": events},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_new(request: HttpRequest) -> HttpResponse:
     form = EventForm(request.POST or None, departments=_departments(request))
-    if request.method == "POST" and form.is_valid():
+    credit_form = None
+    if organiser_departments(request.user, Capability.CME).exists():
+        credit_form = CreditForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and (credit_form is None or credit_form.is_valid()):
+        department = form.cleaned_data["department"]
+        terms = None
+        if credit_form is not None and credit_form.wants_credit:
+            terms = credit_form.terms(department.site.tz)
         try:
             event = services.event_create(
-                actor=request.user, department=form.cleaned_data["department"], fields=form.event_fields()
+                actor=request.user, department=department, fields=form.event_fields(), credit_terms=terms
             )
         except ValidationError as exc:
             _errors(form, exc)
         else:
             messages.success(request, "Event created: add its speakers and their disclosures.")
             return redirect("events-event-manage", event.pk)
-    return render(request, "events/event_form.html", {"form": form})
+    return render(request, "events/event_form.html", {"form": form, "credit_form": credit_form})
 
 
 @login_required
@@ -134,14 +187,29 @@ def event_manage(request: HttpRequest, event_id: int) -> HttpResponse:
     event_form = EventForm(
         request.POST if action == "event" else None, departments=departments, initial=initial
     )
+    credit_form = None
+    if credit.can_offer_credit(request.user, event):
+        credit_initial = (
+            CreditForm.initial_from(credit.terms_of(event.activity), event.tz) if event.activity else {}
+        )
+        credit_form = CreditForm(
+            request.POST if action == "event" else None,
+            initial=credit_initial,
+            offered=event.activity is not None,
+        )
     speaker_form = SpeakerForm(request.POST if action == "speaker" else None)
     moderators_form = ModeratorsForm(
         request.POST if action == "moderators" else None,
         initial={"emails": ", ".join(p.email or "" for p in event.moderators.all())},
     )
     try:
-        if action == "event" and event_form.is_valid():
-            services.event_update(actor=request.user, event=event, fields=event_form.event_fields())
+        if action == "event" and event_form.is_valid() and (credit_form is None or credit_form.is_valid()):
+            terms = (
+                credit_form.terms(event.tz) if credit_form is not None and credit_form.wants_credit else None
+            )
+            services.event_update(
+                actor=request.user, event=event, fields=event_form.event_fields(), credit_terms=terms
+            )
             messages.success(request, "Event saved.")
             return redirect("events-event-manage", event.pk)
         if action == "speaker" and speaker_form.is_valid():
@@ -172,6 +240,7 @@ def event_manage(request: HttpRequest, event_id: int) -> HttpResponse:
         if action not in (None, "event", "speaker", "moderators"):
             raise ValidationError("Choose what to change.")
     except ValidationError as exc:
+        event.refresh_from_db()  # the refused change was rolled back: show the event as it is
         target = {"event": event_form, "speaker": speaker_form, "moderators": moderators_form}.get(action)
         if target is None:
             messages.error(request, " ".join(exc.messages))
@@ -185,6 +254,8 @@ def event_manage(request: HttpRequest, event_id: int) -> HttpResponse:
             "event_form": event_form,
             "speaker_form": speaker_form,
             "moderators_form": moderators_form,
+            "credit_form": credit_form,
+            "offers": list(event.activity.offers.all()) if event.activity else [],
             "speakers": event.speakers.prefetch_related("relationships"),
         },
     )

@@ -4,6 +4,7 @@ Any signed-in member of staff opens any event, its live questions and its stream
 people with no job and no grant, only public ones). Organising, moderating and the speaker's view
 follow the event's department: educators and the CME office over it, and the event's named moderators
 and speakers (roles through the access registry; the walk names the learner speaker of the inside event).
+Both walk events offer credit, so their pages carry the credit panel and the check-in code.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ URLS: dict[str, Access] = {
     "event-poll-new": Access(post=ORGANISERS, obj="event"),
     "event-poll-status": Access(post=ORGANISERS, obj="poll"),
     "event-speaker": Access(get=ORGANISERS | LEARNER, obj="event"),
+    # The rotating check-in code (both walk events offer credit): the speaker's view and moderators' page.
+    "event-screen-code": Access(get=ORGANISERS | LEARNER, obj="event"),
     "events-organise": Access(get=ORGANISERS),
     "events-series-new": Access(get=ORGANISERS, post=ORGANISERS),
     "events-series-manage": Access(get=ORGANISERS, post=ORGANISERS, obj="series"),
@@ -55,9 +58,12 @@ URLS: dict[str, Access] = {
 def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[str, tuple]:
     """An event (with a question and an open poll) in the inside unit's department and one outside;
     the learner speaks at the inside one."""
+    from decimal import Decimal
+
     from django.utils import timezone
 
     from bedside.events import dialogue, services
+    from bedside.events.credit import CreditTerms
     from bedside.events.models import Mode
 
     now = timezone.now()
@@ -75,6 +81,7 @@ def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[s
                 ends_at=now + dt.timedelta(minutes=50), mode=Mode.VIRTUAL, stream_url="https://stream.example.org/x",
                 public=name == "in",
             ),
+            credit_terms=CreditTerms(offers={"ama_pra_1": Decimal("1.00")}, provider_name="Walk CME office"),
         )  # fmt: skip
         question = dialogue.question_ask(person=asker, event=event, text="What is the first step?", now=now)
         poll = dialogue.poll_create(actor=None, event=event, prompt="Ready?", options=["Yes", "No"])
