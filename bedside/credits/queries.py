@@ -36,7 +36,7 @@ class Panel:
     enduring_open: bool
     not_yet: bool  # before the check-in window
     minutes_attended: int
-    step: str  # "wait", "checkin", "record_time", "evaluate", "claim", "done", "closed"
+    step: str  # "wait", "checkin", "record_time", "watch", "evaluate", "claim", "done", "closed"
     urls: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -55,7 +55,7 @@ def _step(activity: Activity, attendance, evaluation, claim, checkin: bool, endu
         if checkin:
             return "checkin"
         if enduring:
-            return "record_time"
+            return "watch" if activity.is_live else "record_time"
         return "wait" if now < activity.checkin_opens_at else "closed"
     if activity.evaluation_required and evaluation is None:
         return "evaluate"

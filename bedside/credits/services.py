@@ -42,6 +42,7 @@ from bedside.records.models import LearningItem, Verb
 from bedside.records.services import record_add
 
 CLAIMED = "claimed"
+SELF = "self"  # minutes the learner typed in (enduring materials only)
 CODE_STEP_SECONDS = 20
 MAX_PRESENCE_CALL_MINUTES = 24 * 60
 
@@ -358,7 +359,9 @@ def presence_record(
 
     Counted while the activity's check-in window is open; afterwards only where enduring credit
     is open. Minutes add up, capped at the activity's length for a live activity. The first
-    minutes make the attendance (and its ledger record).
+    minutes make the attendance (and its ledger record). Minutes the learner types in (source
+    "self") count only for an enduring material: a live activity's time is counted by the app
+    that saw it (events' virtual room and recording player).
     """
     now = now or timezone.now()
     activity = Activity.objects.select_related("site", "item").get(pk=activity.pk)
@@ -370,6 +373,11 @@ def presence_record(
         raise ValidationError("Give the minutes present as a whole number between 1 and 1440.")
     if not source.strip():
         raise ValidationError("Say where the time was counted (the source).")
+    if source == SELF and activity.is_live:
+        raise ValidationError(
+            "Time at a live activity is counted where it happened (the virtual room, or the recording's "
+            "player): it cannot be typed in."
+        )
     if checkin_open(activity, now):
         method = AttendanceMethod.PRESENCE
     elif activity.enduring_open(now):
@@ -398,8 +406,8 @@ def presence_record(
             Attendance.objects.filter(pk=attendance.pk).update(minutes_present=cap)
             attendance.minutes_present = cap
     attendance.activity = activity
-    _attended_record(activity, attendance, by=None if source != "self" else person, now=now)
-    audit(actor=person if source == "self" else None, action="credits.presence", target=attendance,
+    _attended_record(activity, attendance, by=None if source != SELF else person, now=now)
+    audit(actor=person if source == SELF else None, action="credits.presence", target=attendance,
           changes={"minutes": minutes, "source": source})  # fmt: skip
     return attendance
 

@@ -131,7 +131,10 @@ def record_time(request: HttpRequest, activity_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.presence_record(
-                activity=activity, person=request.user, minutes=form.cleaned_data["minutes"], source="self"
+                activity=activity,
+                person=request.user,
+                minutes=form.cleaned_data["minutes"],
+                source=services.SELF,
             )
         except ValidationError as exc:
             messages.error(request, exc.messages[0])

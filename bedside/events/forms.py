@@ -268,3 +268,21 @@ class SeriesCreditForm(AccessibleForm):
 
     def offers(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.OFFER_FIELDS}
+
+
+class RecordingForm(AccessibleForm):
+    """The recording after the talk: a video link or an MP4 file, the slides as a PDF, its length."""
+
+    video_url = forms.URLField(required=False, label="Video link", help_text="Where the recording plays")
+    video_file = forms.FileField(
+        required=False, label="Or the video file", help_text="MP4, at most 200 MB (the library's limit)"
+    )
+    slides = forms.FileField(
+        required=False, label="Slides", help_text="PDF, at most 20 MB; its text is searchable"
+    )
+    minutes = forms.IntegerField(
+        min_value=1,
+        max_value=1440,
+        label="Length (minutes)",
+        help_text="Watching can count at most this long",
+    )

@@ -352,3 +352,6 @@ class LiveMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.pk} of {self.event_id}"
+
+
+from bedside.events.models_recordings import Recording, Watching, WatchTime  # noqa: E402, F401

@@ -5,7 +5,8 @@
   (`teach`) and the CME office (`cme`) over that scope.
 - An event's moderators reach it with `own=True` (the moderator's phone page), and a speaker
   reaches their own `Speaker` row (the speaker's view): roles held through the registry, not grants.
-- A registration follows its person.
+- A registration follows its person; so does a person's counted watching time (`WatchTime`). A
+  recording follows its event.
 """
 
 from __future__ import annotations
@@ -59,9 +60,11 @@ def organiser_departments(person, capability=ORGANISERS) -> QuerySet[Department]
 
 
 def register() -> None:
-    from bedside.events.models import Event, Registration, Series, Speaker
+    from bedside.events.models import Event, Recording, Registration, Series, Speaker, WatchTime
 
     access.register_scope(Series, inside=_inside, targets=_targets)
     access.register_scope(Event, inside=_inside, owner="moderators", targets=_targets)
     access.register_scope(Speaker, via="event", owner="person")
     access.register_scope(Registration, via="person")
+    access.register_scope(Recording, via="event")
+    access.register_scope(WatchTime, via="person")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bedside.events import public, views, views_live, views_organise
+from bedside.events import public, views, views_live, views_organise, views_recording
 
 urlpatterns = [
     path("", views.events_home, name="events"),
@@ -23,12 +23,21 @@ urlpatterns = [
     path("moderate/polls/<int:poll_id>/", views_live.poll_status, name="event-poll-status"),
     path("<int:event_id>/speaker/", views_live.speaker, name="event-speaker"),
     path("<int:event_id>/check-in-code/", views_live.screen_code, name="event-screen-code"),
+    path("<int:event_id>/live/heartbeat/", views_recording.live_heartbeat, name="event-live-heartbeat"),
+    # The recording, and the time watching it counts
+    path("<int:event_id>/recording/", views_recording.watch, name="event-watch"),
+    path(
+        "<int:event_id>/recording/heartbeat/", views_recording.watch_heartbeat, name="event-watch-heartbeat"
+    ),
     # Organisers
     path("organise/", views_organise.organise, name="events-organise"),
     path("organise/series/new/", views_organise.series_new, name="events-series-new"),
     path("organise/series/<int:series_id>/", views_organise.series_manage, name="events-series-manage"),
     path("organise/new/", views_organise.event_new, name="events-event-new"),
     path("organise/<int:event_id>/", views_organise.event_manage, name="events-event-manage"),
+    path(
+        "organise/<int:event_id>/recording/", views_recording.recording_manage, name="events-event-recording"
+    ),
 ]
 
 public_urlpatterns = [

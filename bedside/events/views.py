@@ -18,8 +18,8 @@ from bedside.audit.context import current_origin
 from bedside.credits import queries as credit_queries
 from bedside.credits import services as credits
 from bedside.credits.views import DEVICE_COOKIE, DEVICE_MAX_AGE, device_of
-from bedside.events import calendars, dialogue, queries, services
-from bedside.events.models import Attendance, Event, Series
+from bedside.events import calendars, dialogue, presence, queries, services
+from bedside.events.models import Attendance, Event, Recording, Series
 from bedside.events.scopes import organiser_departments
 from bedside.learning.models import CalendarFeed
 
@@ -78,6 +78,8 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
         return redirect("event", event.pk)
     place = queries.place_of(person, event)
     taken = services.seats_taken(event)
+    recording = Recording.objects.filter(event=event).first()
+    activity = presence.activity_of(event)
     return render(
         request,
         "events/event.html",
@@ -94,6 +96,8 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
             "can_organise": services.can_organise(person, event),
             "attendance": Attendance,
             **credit_context(event, person, now),
+            "recording": recording,
+            "recording_counts": bool(recording and activity and activity.enduring_open(now)),
         },
     )
 

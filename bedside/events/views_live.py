@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from bedside.credits.screen import screen_context
-from bedside.events import dialogue, queries
+from bedside.events import dialogue, presence, queries
 from bedside.events.live.stream import stream, stream_for_wsgi
 from bedside.events.models import Event, Poll, PollStatus, Question, Speaker
 from bedside.events.scopes import ORGANISERS
@@ -94,6 +94,7 @@ def live(request: HttpRequest, event_id: int) -> HttpResponse:
     context["can_moderate"] = moderator
     context.update(credit_context(event, request.user, timezone.now()))
     context["panel_here"] = reverse("event", args=[event.pk]) + "?from=live"
+    context.update(presence.live_counter(event, request.user, timezone.now()))
     return render(request, "events/live.html", context)
 
 

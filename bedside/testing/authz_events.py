@@ -38,11 +38,16 @@ URLS: dict[str, Access] = {
     "event-speaker": Access(get=ORGANISERS | LEARNER, obj="event"),
     # The rotating check-in code (both walk events offer credit): the speaker's view and moderators' page.
     "event-screen-code": Access(get=ORGANISERS | LEARNER, obj="event"),
+    # Heartbeats count the caller's own time (an empty POST is a 400 that names the state wanted).
+    "event-live-heartbeat": Access(post=SIGNED_IN, obj="event", unscoped=True),
+    "event-watch": Access(get=SIGNED_IN, obj="event", unscoped=True),
+    "event-watch-heartbeat": Access(post=SIGNED_IN, obj="event", unscoped=True),
     "events-organise": Access(get=ORGANISERS),
     "events-series-new": Access(get=ORGANISERS, post=ORGANISERS),
     "events-series-manage": Access(get=ORGANISERS, post=ORGANISERS, obj="series"),
     "events-event-new": Access(get=ORGANISERS, post=ORGANISERS),
     "events-event-manage": Access(get=ORGANISERS, post=ORGANISERS, obj="event"),
+    "events-event-recording": Access(get=ORGANISERS, post=ORGANISERS, obj="event"),
     # The API: any signed-in caller (staff see every event; the walk's are staff events).
     "api:events-list": Access(get=SIGNED_IN),
     "api:events-detail": Access(get=SIGNED_IN, obj="event", unscoped=True),
