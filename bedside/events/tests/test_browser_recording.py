@@ -4,18 +4,19 @@ plays (heartbeats from the page) toward enduring credit."""
 
 import base64
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
 from bedside.events import presence, services
+from bedside.events.credit import CreditTerms, credit_offer
 from bedside.events.models import Mode, WatchTime
 from bedside.events.services import Disclosed, EventFields
 from bedside.library.tests.test_attachments import a_pdf
 from bedside.people.models import Capability
 from bedside.testing import factories as f
 from bedside.testing.browser import DESKTOP, PHONE, check_page, sign_in
-from bedside.testing.credits import credit_activity
 from bedside.testing.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,10 +52,11 @@ def talk(make_person, monkeypatch):
         actor=None, event=event, name="Dr Ada Chen", credentials="MD", disclosure="relationships",
         relationships=[Disclosed("Acme Diagnostics", "Consultant", "Slides reviewed by the planning committee")],
     )  # fmt: skip
-    activity = credit_activity(
-        starts_at=event.starts_at, enduring_allowed=True, enduring_until=now + dt.timedelta(days=90)
-    )
-    monkeypatch.setattr(presence, "activity_of", lambda e: activity if e.pk == event.pk else None)
+    terms = CreditTerms(
+        offers={"ama_pra_1": Decimal("1.00")}, provider_name="Bedside Medical Center",
+        enduring_until=now + dt.timedelta(days=90),
+    )  # fmt: skip
+    credit_offer(actor=None, event=event, terms=terms)
     monkeypatch.setattr(presence, "HEARTBEAT_SECONDS", 1)  # the page beats every second here
     return {"event": event, "organiser": organiser, "physician": physician}
 

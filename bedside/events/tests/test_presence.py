@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from bedside.credits import services as credits
 from bedside.credits.models import Attendance
 from bedside.events import presence, recordings
+from bedside.events.credit import CreditTerms, credit_offer
 from bedside.events.models import Mode, WatchTime
-from bedside.testing.credits import credit_activity
 
 from .conftest import NOW
 
@@ -30,16 +30,17 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def link(monkeypatch):
-    """Give an event its credit activity (same times), as events' organisers do."""
-    linked = {}
+def link():
+    """The CME office offers credit for the event (1.00 AMA PRA Category 1 and ANCC), as on its page."""
 
-    def make(event, **fields):
-        activity = credit_activity(starts_at=event.starts_at, minutes=60, **fields)
-        linked[event.pk] = activity
-        return activity
+    def make(event, *, enduring_until=None):
+        terms = CreditTerms(
+            offers={"ama_pra_1": Decimal("1.00"), "ancc": Decimal("1.00")},
+            provider_name="Bedside Medical Center",
+            enduring_until=enduring_until,
+        )
+        return credit_offer(actor=None, event=event, terms=terms, now=START - dt.timedelta(days=7))
 
-    monkeypatch.setattr(presence, "activity_of", lambda event: linked.get(event.pk))
     return make
 
 
@@ -161,7 +162,7 @@ def recorded(make_event, educator):
 
 def test_watching_the_recording_later_earns_credit_capped_at_its_length(recorded, link, make_person):
     event = recorded(recording_minutes=50)
-    activity = link(event, enduring_allowed=True, enduring_until=START + dt.timedelta(days=30))
+    activity = link(event, enduring_until=START + dt.timedelta(days=30))
     viewer = make_person()
     beat = beats(event, viewer, "recording", AFTER, 70 * 60)
     assert beat.counted_seconds == 50 * 60 and beat.capped and beat.minutes_attended == 50
@@ -177,20 +178,20 @@ def test_no_credit_for_watching_after_enduring_until_nor_where_it_is_not_allowed
 ):
     viewer = make_person()
     closed = recorded()
-    link(closed, enduring_allowed=True, enduring_until=START + dt.timedelta(days=1))
+    link(closed, enduring_until=START + dt.timedelta(days=1))
     refused("ended on its closing date", event=closed, person=viewer, watching="recording", now=AFTER)
     live_only = recorded()
     link(live_only)
     refused("does not earn credit", event=live_only, person=viewer, watching="recording", now=AFTER)
     unpublished = make_event(mode=Mode.HYBRID)
-    link(unpublished, enduring_allowed=True, enduring_until=START + dt.timedelta(days=30))
+    link(unpublished, enduring_until=START + dt.timedelta(days=30))
     refused("not published yet", event=unpublished, person=viewer, watching="recording", now=AFTER)
     assert not WatchTime.objects.exists() and not Attendance.objects.exists()
 
 
 def test_live_and_recorded_time_together_never_exceed_the_activity(recorded, link, make_person):
     event = recorded(recording_minutes=60)
-    activity = link(event, enduring_allowed=True, enduring_until=START + dt.timedelta(days=30))
+    activity = link(event, enduring_until=START + dt.timedelta(days=30))
     viewer = make_person()
     beats(event, viewer, "live", START, 40 * 60)
     beat = beats(event, viewer, "recording", AFTER, 40 * 60)
@@ -200,14 +201,14 @@ def test_live_and_recorded_time_together_never_exceed_the_activity(recorded, lin
 
 def test_typed_in_minutes_do_not_count_for_a_live_activity(make_event, link, make_person):
     event = make_event(mode=Mode.VIRTUAL)
-    activity = link(event, enduring_allowed=True, enduring_until=START + dt.timedelta(days=30))
+    activity = link(event, enduring_until=START + dt.timedelta(days=30))
     with pytest.raises(ValidationError, match="cannot be typed in"):
         credits.presence_record(activity=activity, person=make_person(), minutes=60, source="self", now=AFTER)
 
 
 def test_the_heartbeat_urls_answer_json(recorded, link, make_person, client):
     event = recorded()
-    link(event, enduring_allowed=True, enduring_until=START + dt.timedelta(days=30))
+    link(event, enduring_until=START + dt.timedelta(days=30))
     client.force_login(make_person())
     url = f"/events/{event.pk}/recording/heartbeat/"
     with time_machine.travel(AFTER, tick=False):
