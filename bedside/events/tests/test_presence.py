@@ -223,3 +223,17 @@ def answers(client, event, url):
     assert "data-presence" in page and "events-presence.js" in page
     live = client.post(f"/events/{event.pk}/live/heartbeat/", {"state": "start"})
     assert live.status_code == 400 and "only while check-in is open" in live.json()["error"]
+
+
+def test_the_live_page_counts_online_attendees_only_while_check_in_is_open(
+    make_event, link, make_person, client
+):
+    event = make_event(mode=Mode.VIRTUAL)
+    link(event)
+    client.force_login(make_person())
+    with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
+        page = client.get(f"/events/{event.pk}/live/").content.decode()
+        assert f'data-beat-url="/events/{event.pk}/live/heartbeat/"' in page and "events-presence.js" in page
+        assert client.post(f"/events/{event.pk}/live/heartbeat/", {"state": "start"}).status_code == 200
+    with time_machine.travel(START + dt.timedelta(hours=3), tick=False):
+        assert "data-presence" not in client.get(f"/events/{event.pk}/live/").content.decode()

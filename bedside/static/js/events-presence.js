@@ -32,6 +32,7 @@
       .then(function (a) {
         if (!a.ok) { say(a.body.error || "Time is not being counted just now.", true); stop(false); return; }
         var m = a.body.counted_minutes;
+        if (m === 0) { say("Counting: under a minute counted toward credit so far."); return; }
         say(m + " minute" + (m === 1 ? "" : "s") + " counted toward credit" +
             (a.body.capped ? " (all of it)." : "."));
       })
