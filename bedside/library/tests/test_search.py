@@ -133,3 +133,50 @@ def test_a_word_in_most_documents_does_not_widen_the_results_on_sqlite(make_reso
     results = search("patient sedation")
     assert [h.resource for h in results.hits] == [sedation.resource] and results.total == 1
     assert search("patient").total == 4  # a question of nothing but common words keeps them
+
+
+def test_rarer_words_lead_the_ranking_and_the_top_stays_exact_on_sqlite():
+    """Common words (in 10-50% of the documents) score without matching when rarer words lead: the
+    k best are those of ranking every match, whether the bound proves them or the full search runs."""
+    import random
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bedside.library import search as engine
+    from bedside.library.models import KIND, Resource, SearchEntry
+    from bedside.records.models import LearningItem
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 ranking is SQLite's")
+    rng = random.Random(7)
+    filler = ["ward", "shift", "note", "chart", "round", "bed", "team", "plan"]
+    share = {"lactate": 0.04, "vasopressor": 0.07, "sepsis": 0.3, "fluids": 0.4, "culture": 0.2}
+    items = LearningItem.objects.bulk_create([LearningItem(kind=KIND, title=f"Doc {n}") for n in range(200)])
+    resources = Resource.objects.bulk_create(
+        [Resource(item=i, slug=f"doc-{n}", kind="guideline") for n, i in enumerate(items)]
+    )
+    entries = []
+    for resource in resources:
+        words = rng.choices(filler, k=rng.randint(20, 120))
+        words += [w for w, p in share.items() if rng.random() < p for _ in range(rng.randint(1, 4))]
+        rng.shuffle(words)
+        title = " ".join(rng.sample(filler, 2) + [w for w in share if w in words and rng.random() < 0.2])
+        entries.append(SearchEntry(resource=resource, title=title, body=" ".join(words)))
+    SearchEntry.objects.bulk_create(entries)
+
+    led_runs = 0
+    for question in [
+        "lactate sepsis",
+        "vasopressor fluids sepsis",
+        "lactate culture fluids",
+        "sepsis culture",
+    ]:
+        words, _ = engine.query_terms(question)
+        for k in (1, 5, 10, 40):
+            with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+                ranked, match = engine._ranked(cursor, words, [], "", [], k)
+                full = engine._top(cursor, match, "", [], k)  # every match ranked
+            assert match == engine._fts5_match(words, []) and ranked == full, (question, k)
+            led_runs += any("ω" in q["sql"] for q in queries.captured_queries)
+    assert led_runs >= 8  # the questions with a rare word went the led way
