@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.learning.authoring import require_author
-from bedside.learning.models import LIVE_STATUSES, CourseSession, Registration, RegistrationStatus, Room
-from bedside.learning.sessions import _seats_taken, clashes
+from bedside.learning.models import LIVE_STATUSES, CourseSession, Registration, Room
+from bedside.learning.sessions import clashes, place
 from bedside.people.models import Person, Site
 
 
@@ -57,24 +57,8 @@ def register_planned(
     if existing is not None:
         return existing
     found = clashes(person, session)
-    status = (
-        RegistrationStatus.REGISTERED
-        if _seats_taken(session) < session.seats
-        else RegistrationStatus.WAITLISTED
-    )
-    registration = Registration.objects.create(
-        session=session,
-        person=person,
-        status=status,
-        queued_at=now,
-        override_by=actor if found else None,
+    return place(
+        session=session, person=person, actor=actor, now=now,
         override_reason=reason if found else "",
-    )
-    audit(
-        actor=actor,
-        action="registration.override" if found else "registration.create",
-        target=registration,
-        changes={"session": session.pk, "status": status, "person": person.pk, "planned": reason}
-        | ({"clashes": [c.what for c in found]} if found else {}),
-    )
-    return registration
+        changes={"planned": reason} | ({"clashes": [c.what for c in found]} if found else {}),
+    )  # fmt: skip

@@ -217,6 +217,25 @@ def register(
         raise ClashError(found)
     if override and not override_reason.strip():
         raise ValidationError("Say why you register them despite the clash.")
+    return place(
+        session=session, person=person, actor=actor, now=now,
+        override_reason=override_reason if override else "",
+        changes={"reason": override_reason, "clashes": [c.what for c in found]} if override else {},
+    )  # fmt: skip
+
+
+def place(
+    *,
+    session: CourseSession,
+    person: Person,
+    actor: Person | None,
+    now: dt.datetime,
+    override_reason: str,
+    changes: dict,
+) -> Registration:
+    """Write a new place (a seat if one is free, else the waiting list), an override when it has a
+    reason, and audit it with `changes` added. The caller holds the session's row lock and has
+    checked the session is open and the person has no live place in it."""
     status = (
         RegistrationStatus.REGISTERED
         if _seats_taken(session) < session.seats
@@ -227,15 +246,14 @@ def register(
         person=person,
         status=status,
         queued_at=now,
-        override_by=actor if override else None,
-        override_reason=override_reason if override else "",
+        override_by=actor if override_reason else None,
+        override_reason=override_reason,
     )
     audit(
         actor=actor,
-        action="registration.override" if override else "registration.create",
+        action="registration.override" if override_reason else "registration.create",
         target=registration,
-        changes={"session": session.pk, "status": status, "person": person.pk}
-        | ({"reason": override_reason, "clashes": [c.what for c in found]} if override else {}),
+        changes={"session": session.pk, "status": status, "person": person.pk} | changes,
     )
     return registration
 

@@ -49,6 +49,17 @@ def sites_inside(scope: Scope, on: dt.date) -> Q:
     return Q() if scope.everything else Q(pk__in=scope.sites)
 
 
+def at_site_inside(scope: Scope, on: dt.date) -> Q:
+    """Objects that belong to a site (their `site`), or to the whole system when they name none: the
+    grants over their site reach them, and only system-wide grants reach the system's own."""
+    return Q() if scope.everything else Q(site_id__in=scope.sites)
+
+
+def at_site_targets(obj, on: dt.date) -> Targets:
+    """What an object of `at_site_inside` is inside: its site, or nothing below the system."""
+    return Targets(sites=frozenset({obj.site_id}) if obj.site_id else frozenset())
+
+
 def departments_inside(scope: Scope, on: dt.date) -> Q:
     return Q() if scope.everything else Q(pk__in=scope.departments) | Q(site_id__in=scope.sites)
 
