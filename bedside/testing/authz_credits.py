@@ -50,25 +50,14 @@ def build_objects(*, actors, unit_in, unit_out, person_in, person_out) -> dict[s
     """An activity at each site (now), the learner's claim on the inside one and someone else's outside."""
     from django.utils import timezone
 
-    from bedside.credits import services
-    from bedside.testing.credits import credit_activity
+    from bedside.testing.credits import attend_and_claim, credit_activity
 
     now = timezone.now()
     start = now - dt.timedelta(minutes=30)
     made = {}
     for name, site, person in (("in", unit_in.site, actors["learner"]), ("out", unit_out.site, person_out)):
         activity = credit_activity(starts_at=start, site=site, title=f"Walk rounds {name}")
-        code = services.rotating_code(activity).short_code(now)
-        services.checkin(activity=activity, person=person, code=code, now=now)
-        services.evaluation_submit(
-            activity=activity,
-            person=person,
-            objectives_met="yes",
-            free_of_bias=True,
-            practice_change="yes",
-            now=now,
-        )
-        claim = services.claim(activity=activity, person=person, credit_type="ama_pra_1", now=now)
+        claim = attend_and_claim(activity, person, at=now)
         made[name] = (activity, claim)
     return {
         "credit_activity": (made["in"][0].pk, made["out"][0].pk),

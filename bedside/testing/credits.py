@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bedside.credits.credit_types import CreditType
 from bedside.credits.models import Activity
-from bedside.credits.services import activity_create
+from bedside.credits.services import activity_create, checkin, claim, evaluation_submit, rotating_code
 
 
 def credit_activity(
@@ -31,3 +31,25 @@ def credit_activity(
         else offers,
         **fields,
     )
+
+
+def attend(activity: Activity, person, *, at: dt.datetime, practice_change: str = "yes", **checkin_fields):
+    """The person checks in with the room's code at `at` and evaluates the activity; the attendance."""
+    code = rotating_code(activity).short_code(at)
+    attendance = checkin(activity=activity, person=person, code=code, now=at, **checkin_fields)
+    evaluation_submit(
+        activity=activity,
+        person=person,
+        objectives_met="yes",
+        free_of_bias=True,
+        practice_change=practice_change,
+        now=at,
+    )
+    return attendance
+
+
+def attend_and_claim(activity: Activity, person, *, credit_type="ama_pra_1", at=None, **attending):
+    """Attend (`attend`, five minutes in unless `at` says) and claim the whole offer of `credit_type`."""
+    at = at or activity.starts_at + dt.timedelta(minutes=5)
+    attend(activity, person, at=at, **attending)
+    return claim(activity=activity, person=person, credit_type=credit_type, now=at)

@@ -5,17 +5,11 @@ import time_machine
 
 from bedside.credits import services
 from bedside.credits.models import Attendance, Claim, Evaluation
+from bedside.credits.tests.conftest import START
 from bedside.records.models import Record
-from bedside.testing.credits import credit_activity
 
 pytestmark = pytest.mark.django_db
-START = dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC)
 AT = START + dt.timedelta(minutes=10)
-
-
-@pytest.fixture
-def rounds(db):
-    return credit_activity(starts_at=START)
 
 
 def _post(client, url, body):

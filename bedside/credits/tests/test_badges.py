@@ -2,7 +2,6 @@
 and a changed badge fails (tests/data/README.md says where the schema comes from)."""
 
 import base64
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,11 +9,11 @@ import jsonschema
 import pytest
 from django.urls import reverse
 
-from bedside.credits import badges, services
-from bedside.testing.credits import credit_activity
+from bedside.credits import badges
+from bedside.credits.tests.conftest import START
+from bedside.testing.credits import attend_and_claim, credit_activity
 
 pytestmark = pytest.mark.django_db
-START = dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC)
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "ob_v3p0_achievementcredential_schema.json").read_text()
 )
@@ -24,19 +23,7 @@ SCHEMA = json.loads(
 def claim(make_person):
     activity = credit_activity(starts_at=START, accreditor_activity_id="2026-GR-17")
     person = make_person(role="MD", first_name="Ana", last_name="Okafor", email="ana.okafor@example.org")
-    at = START + dt.timedelta(minutes=5)
-    services.checkin(
-        activity=activity, person=person, code=services.rotating_code(activity).short_code(at), now=at
-    )
-    services.evaluation_submit(
-        activity=activity,
-        person=person,
-        objectives_met="yes",
-        free_of_bias=True,
-        practice_change="yes",
-        now=at,
-    )
-    return services.claim(activity=activity, person=person, credit_type="ama_pra_1", now=at)
+    return attend_and_claim(activity, person)
 
 
 def _payload(token: str) -> dict:

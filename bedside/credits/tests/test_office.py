@@ -17,7 +17,7 @@ from bedside.credits.licences import licence_progress
 from bedside.credits.models import Activity, ActivityFormat, Licence, LicenceType, Topic, TopicRequirement
 from bedside.people.models import Capability
 from bedside.testing import factories as f
-from bedside.testing.credits import credit_activity
+from bedside.testing.credits import attend_and_claim, credit_activity
 
 pytestmark = pytest.mark.django_db
 START = dt.datetime(2026, 11, 5, 13, 0, tzinfo=dt.UTC)
@@ -60,21 +60,6 @@ PARS_ACTIVITY_ELEMENTS = [
     "Activity/CommercialSupport/Received",
     "Activity/JointProvidership/Jointly",
 ]
-
-
-def attend_and_claim(activity, person, *, credit_type="ama_pra_1", at=None, device=""):
-    at = at or activity.starts_at + dt.timedelta(minutes=5)
-    code = services.rotating_code(activity).short_code(at)
-    services.checkin(activity=activity, person=person, code=code, device=device, ip="10.1.1.1", now=at)
-    services.evaluation_submit(
-        activity=activity,
-        person=person,
-        objectives_met="yes",
-        free_of_bias=True,
-        practice_change="yes",
-        now=at,
-    )
-    return services.claim(activity=activity, person=person, credit_type=credit_type, now=at)
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ from pypdf import PdfReader
 
 from bedside.credits import services
 from bedside.credits.models import Attendance, Claim
+from bedside.credits.tests.conftest import START
 from bedside.records.models import Record
-from bedside.testing.credits import credit_activity
+from bedside.testing.credits import attend_and_claim, credit_activity
 
 pytestmark = pytest.mark.django_db
-START = dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
@@ -81,18 +81,7 @@ def test_wrong_code_shows_the_reason_and_writes_nothing(client, make_person, rou
 def test_verification_page_is_public_and_a_made_up_code_is_not_found(client, make_person, rounds):
     physician = make_person(first_name="Ana", last_name="Okafor")
     at = START + dt.timedelta(minutes=10)
-    services.checkin(
-        activity=rounds, person=physician, code=services.rotating_code(rounds).short_code(at), now=at
-    )
-    services.evaluation_submit(
-        activity=rounds,
-        person=physician,
-        objectives_met="yes",
-        free_of_bias=True,
-        practice_change="no",
-        now=at,
-    )
-    claim = services.claim(activity=rounds, person=physician, credit_type="ancc", now=at)
+    claim = attend_and_claim(rounds, physician, credit_type="ancc", at=at, practice_change="no")
     page = client.get(reverse("credits-verify", args=[claim.code]))
     assert (
         page.status_code == 200

@@ -11,13 +11,13 @@ from bedside.audit.models import AuditEntry
 from bedside.credits import services
 from bedside.credits.credit_types import CreditType
 from bedside.credits.models import Activity, ActivityFormat, Attendance, Claim, Evaluation
+from bedside.credits.tests.conftest import START
 from bedside.people.models import Capability
 from bedside.records.models import Record
 from bedside.testing import factories as f
-from bedside.testing.credits import credit_activity
+from bedside.testing.credits import attend, credit_activity
 
 pytestmark = pytest.mark.django_db
-START = dt.datetime(2026, 11, 26, 13, 0, tzinfo=dt.UTC)  # Thursday 08:00 in New York
 D = Decimal
 
 
@@ -40,6 +40,12 @@ def refused(message, call, **kwargs):
     assert counts() == before
 
 
+def claim_refused(message, activity, person, at, credit_type=CreditType.AMA_PRA_1, **kwargs):
+    refused(
+        message, services.claim, activity=activity, person=person, credit_type=credit_type, now=at, **kwargs
+    )
+
+
 def evaluate(activity, person, at):
     return services.evaluation_submit(
         activity=activity,
@@ -49,16 +55,6 @@ def evaluate(activity, person, at):
         practice_change="yes",
         now=at,
     )
-
-
-@pytest.fixture
-def rounds(db):
-    return credit_activity(starts_at=START)
-
-
-@pytest.fixture
-def physician(make_person):
-    return make_person(role="MD")
 
 
 def code_at(activity, at, *, token=False):
@@ -184,70 +180,30 @@ def test_enduring_material_has_no_room_checkin(physician):
 
 def test_claim_before_attendance_or_evaluation_is_refused(rounds, physician):
     at = START + dt.timedelta(minutes=10)
-    refused(
-        "Check in",
-        services.claim,
-        activity=rounds,
-        person=physician,
-        credit_type=CreditType.AMA_PRA_1,
-        now=at,
-    )
+    claim_refused("Check in", rounds, physician, at)
     services.checkin(activity=rounds, person=physician, code=code_at(rounds, at), now=at)
-    refused(
-        "Evaluate the activity first",
-        services.claim,
-        activity=rounds,
-        person=physician,
-        credit_type=CreditType.AMA_PRA_1,
-        now=at,
-    )
+    claim_refused("Evaluate the activity first", rounds, physician, at)
 
 
 def test_claim_over_the_offer_or_of_a_type_not_offered_is_refused(rounds, physician):
     at = START + dt.timedelta(minutes=10)
-    services.checkin(activity=rounds, person=physician, code=code_at(rounds, at), now=at)
-    evaluate(rounds, physician, at)
-    refused(
-        "at most 1.00",
-        services.claim,
-        activity=rounds,
-        person=physician,
-        credit_type=CreditType.AMA_PRA_1,
-        amount="1.25",
-        now=at,
-    )
-    refused(
-        "steps of 0.25",
-        services.claim,
-        activity=rounds,
-        person=physician,
-        credit_type=CreditType.AMA_PRA_1,
-        amount="0.9",
-        now=at,
-    )
-    refused(
+    attend(rounds, physician, at=at)
+    claim_refused("at most 1.00", rounds, physician, at, amount="1.25")
+    claim_refused("steps of 0.25", rounds, physician, at, amount="0.9")
+    claim_refused(
         "does not offer IPCE credit; it offers 1.00 AMA PRA",
-        services.claim,
-        activity=rounds,
-        person=physician,
+        rounds,
+        physician,
+        at,
         credit_type=CreditType.IPCE,
-        now=at,
     )
 
 
 def test_second_claim_is_refused(rounds, physician):
     at = START + dt.timedelta(minutes=10)
-    services.checkin(activity=rounds, person=physician, code=code_at(rounds, at), now=at)
-    evaluate(rounds, physician, at)
+    attend(rounds, physician, at=at)
     services.claim(activity=rounds, person=physician, credit_type=CreditType.AMA_PRA_1, amount="0.50", now=at)
-    refused(
-        "You already claimed 0.50 AMA PRA",
-        services.claim,
-        activity=rounds,
-        person=physician,
-        credit_type=CreditType.ANCC,
-        now=at,
-    )
+    claim_refused("You already claimed 0.50 AMA PRA", rounds, physician, at, credit_type=CreditType.ANCC)
 
 
 def test_presence_adds_up_and_caps_claims_at_time_attended(rounds, physician):
@@ -259,15 +215,7 @@ def test_presence_adds_up_and_caps_claims_at_time_attended(rounds, physician):
     assert attendance.minutes_present == 45 and attendance.method == "presence"
     assert Record.objects.filter(person=physician, verb="attended").count() == 1
     evaluate(rounds, physician, at)
-    refused(
-        "45 minutes attended earn at most 0.75",
-        services.claim,
-        activity=rounds,
-        person=physician,
-        credit_type=CreditType.AMA_PRA_1,
-        amount="1.00",
-        now=at,
-    )
+    claim_refused("45 minutes attended earn at most 0.75", rounds, physician, at, amount="1.00")
     made = services.claim(activity=rounds, person=physician, credit_type=CreditType.AMA_PRA_1, now=at)
     assert made.amount == D("0.75")
 
@@ -368,8 +316,7 @@ def test_only_the_cme_office_of_the_site_sets_up_activities(make_person):
 def test_offers_freeze_once_claimed(rounds, physician):
     at = START + dt.timedelta(minutes=10)
     services.activity_update(actor=None, activity=rounds, offers={"ama_pra_1": "0.75"})
-    services.checkin(activity=rounds, person=physician, code=code_at(rounds, at), now=at)
-    evaluate(rounds, physician, at)
+    attend(rounds, physician, at=at)
     services.claim(activity=rounds, person=physician, credit_type="ama_pra_1", now=at)
     with pytest.raises(ValidationError, match="offers can no longer change"):
         services.activity_update(actor=None, activity=rounds, offers={"ama_pra_1": "1.00"})
