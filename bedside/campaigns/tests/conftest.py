@@ -5,7 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from bedside.campaigns.models import Campaign
+from bedside.campaigns.services import campaign_launch
 from bedside.people.models import Capability
+from bedside.records.models import Verb
+from bedside.records.services import record_add
 from bedside.testing import factories as f
 
 TODAY = dt.date(2026, 11, 30)  # the pinned day (conftest), a Monday
@@ -51,3 +55,16 @@ def make_campaign(hospital):
         return campaign_create(**values)
 
     return make
+
+
+@pytest.fixture
+def launched(make_campaign, hospital, django_capture_on_commit_callbacks):
+    """The campaign launched today; Ana has done both items, Ben the first, Cy and Di nothing."""
+    campaign = make_campaign()
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign_launch(campaign=campaign, actor=hospital.educator, today=TODAY)
+    ana, ben, _ = hospital.nurses
+    for item in hospital.items:
+        record_add(person=ana, item=item.item, verb=Verb.ACKNOWLEDGED, by=ana)
+    record_add(person=ben, item=hospital.items[0].item, verb=Verb.ACKNOWLEDGED, by=ben)
+    return Campaign.objects.get(pk=campaign.pk)

@@ -8,25 +8,10 @@ from django.core import mail
 from bedside.campaigns.escalations import digests_claim
 from bedside.campaigns.models import Campaign, Digest
 from bedside.campaigns.queries import campaign_progress, timeline
-from bedside.campaigns.services import campaign_launch
 from bedside.campaigns.tests.conftest import TODAY
-from bedside.records.models import Verb
-from bedside.records.services import record_add
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 30, 17, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def launched(make_campaign, hospital, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign_launch(campaign=campaign, actor=hospital.educator, today=TODAY)
-    ana, ben, _ = hospital.nurses
-    for item in hospital.items:
-        record_add(person=ana, item=item.item, verb=Verb.ACKNOWLEDGED, by=ana)
-    record_add(person=ben, item=hospital.items[0].item, verb=Verb.ACKNOWLEDGED, by=ben)
-    return Campaign.objects.get(pk=campaign.pk)
 
 
 def test_progress_counts_done_by_unit_role_and_item(launched, hospital):

@@ -6,28 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bedside.assignments.models import Assignment
-from bedside.campaigns.models import Campaign, ReadinessRule
+from bedside.campaigns.models import ReadinessRule
 from bedside.campaigns.queries import readiness
-from bedside.campaigns.services import campaign_launch, readiness_rule_create
-from bedside.campaigns.tests.conftest import TODAY
+from bedside.campaigns.services import readiness_rule_create
 from bedside.people.models import JobRole
-from bedside.records.models import Verb
-from bedside.records.services import record_add
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 30, 17, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def launched(make_campaign, hospital, django_capture_on_commit_callbacks):
-    campaign = make_campaign()
-    with django_capture_on_commit_callbacks(execute=True):
-        campaign_launch(campaign=campaign, actor=hospital.educator, today=TODAY)
-    ana, ben, _ = hospital.nurses
-    for item in hospital.items:
-        record_add(person=ana, item=item.item, verb=Verb.ACKNOWLEDGED, by=ana)
-    record_add(person=ben, item=hospital.items[0].item, verb=Verb.ACKNOWLEDGED, by=ben)
-    return Campaign.objects.get(pk=campaign.pk)
 
 
 def test_a_rule_clears_those_with_every_item_it_names(launched, hospital):
