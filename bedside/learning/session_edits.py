@@ -24,9 +24,9 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.learning.authoring import require_author
-from bedside.learning.models import CourseSession, Registration, RegistrationStatus, Room, SessionMode
+from bedside.learning.models import CourseSession, Registration, RegistrationStatus, Room
 from bedside.learning.notices import Notice, link, notices_claim
-from bedside.learning.sessions import clashes, promote, when
+from bedside.learning.sessions import check_shape, clashes, promote, when
 from bedside.people.models import Person
 
 S = RegistrationStatus
@@ -57,18 +57,11 @@ def _check(session, *, starts_at, ends_at, seats, mode, room, virtual_link, now)
         raise ValidationError("This session is cancelled: schedule a new one instead.")
     if session.starts_at <= now:
         raise ValidationError("This session has already started: it can no longer be changed.")
-    if ends_at <= starts_at:
-        raise ValidationError("The session must end after it starts.")
+    check_shape(
+        starts_at=starts_at, ends_at=ends_at, seats=seats, mode=mode, room=room, virtual_link=virtual_link
+    )
     if starts_at <= now:
         raise ValidationError("Choose a time in the future.")
-    if seats < 1:
-        raise ValidationError("Offer at least one seat.")
-    if room is not None and seats > room.capacity:
-        raise ValidationError(f"{room.name} holds {room.capacity}: offer at most {room.capacity} seats.")
-    if mode == SessionMode.VIRTUAL and not virtual_link:
-        raise ValidationError("A virtual session needs its link.")
-    if mode == SessionMode.CLASSROOM and room is None:
-        raise ValidationError("A classroom session needs a room.")
     done = Registration.objects.filter(session=session, status__in=(S.ATTENDED, S.NO_SHOW)).count()
     if seats < done:
         raise ValidationError(

@@ -34,6 +34,21 @@ from bedside.rosters.models import Shift, ShiftStatus
 MANAGERS = (Capability.MANAGE,)
 
 
+def check_shape(*, starts_at, ends_at, seats: int, mode: str, room: Room | None, virtual_link: str) -> None:
+    """Refuse a session that could not be held: it ends before it starts, has no seat, more seats than its
+    room holds, or lacks the room or link its mode needs."""
+    if ends_at <= starts_at:
+        raise ValidationError("The session must end after it starts.")
+    if seats < 1:
+        raise ValidationError("Offer at least one seat.")
+    if room is not None and seats > room.capacity:
+        raise ValidationError(f"{room.name} holds {room.capacity}: offer at most {room.capacity} seats.")
+    if mode == SessionMode.VIRTUAL and not virtual_link:
+        raise ValidationError("A virtual session needs its link.")
+    if mode == SessionMode.CLASSROOM and room is None:
+        raise ValidationError("A classroom session needs a room.")
+
+
 @transaction.atomic
 def session_create(
     *,
@@ -51,16 +66,9 @@ def session_create(
 ) -> CourseSession:
     """Schedule a session of a course the actor authors; a room must hold the seats offered."""
     require_author(actor, course)
-    if ends_at <= starts_at:
-        raise ValidationError("The session must end after it starts.")
-    if seats < 1:
-        raise ValidationError("Offer at least one seat.")
-    if room is not None and seats > room.capacity:
-        raise ValidationError(f"{room.name} holds {room.capacity}: offer at most {room.capacity} seats.")
-    if mode == SessionMode.VIRTUAL and not virtual_link:
-        raise ValidationError("A virtual session needs its link.")
-    if mode == SessionMode.CLASSROOM and room is None:
-        raise ValidationError("A classroom session needs a room.")
+    check_shape(
+        starts_at=starts_at, ends_at=ends_at, seats=seats, mode=mode, room=room, virtual_link=virtual_link
+    )
     session = CourseSession.objects.create(
         course=course,
         mode=mode,
