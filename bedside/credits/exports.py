@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+import zoneinfo
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bedside.core.exports import csv_response
 from bedside.credits import credit_types
 from bedside.credits.credit_types import CreditType
-from bedside.credits.models import Activity, ActivityFormat, Claim, Licence
+from bedside.credits.models import Activity, ActivityFormat, Attendance, Claim, Licence
 from bedside.credits.services import activity_zone
+from bedside.people.timezones import system_tz
 
 # PARS activity type codes.
 PARS_TYPES = {
@@ -77,7 +80,23 @@ def _yes_no(value: bool) -> str:
 
 def activities_xml(activities: QuerySet[Activity], *, created: dt.datetime) -> bytes:
     """The PARS activity file (MEMS-shaped XML) for these activities."""
-    rows = list(activities.select_related("site").prefetch_related("offers", "claims", "attendances"))
+    # Learner counts by subquery (a month of 200 activities x 500 learners would otherwise load
+    # 200,000 rows); a claim needs an attendance, so physicians are among the attendees.
+    physicians = (
+        Claim.objects.filter(activity=OuterRef("pk"), credit_type=CreditType.AMA_PRA_1)
+        .values("activity").annotate(n=Count("person", distinct=True)).values("n")
+    )  # fmt: skip
+    attendees = (
+        Attendance.objects.filter(activity=OuterRef("pk"))
+        .values("activity").annotate(n=Count("person", distinct=True)).values("n")
+    )  # fmt: skip
+    rows = list(
+        activities.select_related("site")
+        .prefetch_related("offers")
+        .annotate(
+            physician_count=Coalesce(Subquery(physicians), 0), attendee_count=Coalesce(Subquery(attendees), 0)
+        )
+    )
     root = ET.Element(
         "ACCMEActivities", {"DateTimeCreated": created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
     )
@@ -104,11 +123,9 @@ def activities_xml(activities: QuerySet[Activity], *, created: dt.datetime) -> b
             _text(credit, "CreditType", credit_types.label_of(offer.credit_type))
             _text(credit, "CreditTypeCode", offer.credit_type)
             _text(credit, "MaximumCredits", offer.max_amount)
-        physicians = {c.person_id for c in activity.claims.all() if c.credit_type == CreditType.AMA_PRA_1}
-        attendees = {a.person_id for a in activity.attendances.all()}
         learners = ET.SubElement(item, "Learners")
-        _text(learners, "PhysicianLearners", len(physicians))
-        _text(learners, "OtherLearners", len(attendees - physicians))
+        _text(learners, "PhysicianLearners", activity.physician_count)
+        _text(learners, "OtherLearners", max(activity.attendee_count - activity.physician_count, 0))
         support = ET.SubElement(item, "CommercialSupport")
         _text(support, "Received", _yes_no(activity.commercial_support))
         for name in filter(None, (s.strip() for s in activity.commercial_supporters.split(","))):
@@ -125,36 +142,44 @@ def activities_xml(activities: QuerySet[Activity], *, created: dt.datetime) -> b
 
 
 def learner_rows(claims: QuerySet[Claim]) -> list[list]:
-    """One row per physician claim (AMA PRA Category 1), with the licence the learner holds."""
+    """One row per physician claim (AMA PRA Category 1), with the licence the learner holds.
+
+    Read as tuples, not model instances: a month's file runs to 100,000 rows."""
+    fields = (
+        "activity_id", "activity__accreditor_activity_id", "activity__title", "activity__site__time_zone",
+        "person_id", "person__first_name", "person__last_name", "person__email", "claimed_at", "credit_type",
+        "amount",
+    )  # fmt: skip
     rows = list(
-        claims.filter(credit_type=CreditType.AMA_PRA_1)
-        .select_related("activity__site", "person")
-        .order_by("claimed_at", "pk")
+        claims.filter(credit_type=CreditType.AMA_PRA_1).order_by("claimed_at", "pk").values_list(*fields)
     )
-    licences: dict[int, Licence] = {}
-    for licence in (
-        Licence.objects.filter(person_id__in={c.person_id for c in rows})
-        .select_related("licence_type")
+    licences: dict[int, tuple[str, str]] = {}
+    for person_id, jurisdiction, number in (
+        Licence.objects.filter(person_id__in={r[4] for r in rows})
         .order_by("-period_end")
+        .values_list("person_id", "licence_type__jurisdiction", "number")
     ):
-        licences.setdefault(licence.person_id, licence)
+        licences.setdefault(person_id, (jurisdiction, number))
+    zones: dict[str, dt.tzinfo] = {}
+    label = credit_types.label_of(CreditType.AMA_PRA_1)
     out = []
-    for c in rows:
-        licence = licences.get(c.person_id)
+    for activity_id, pars_id, title, zone, person_id, first, last, email, claimed_at, _type, amount in rows:
+        tz = zones.get(zone) or zones.setdefault(zone, zoneinfo.ZoneInfo(zone) if zone else system_tz())
+        jurisdiction, number = licences.get(person_id, ("", ""))
         out.append(
             [
-                provider_activity_id(c.activity),
-                c.activity.title,
-                c.person.first_name,
-                c.person.last_name,
-                c.person.email or "",
-                licence.licence_type.jurisdiction if licence else "",
-                licence.number if licence else "",
+                pars_id or f"BEDSIDE-{activity_id}",
+                title,
+                first,
+                last,
+                email or "",
+                jurisdiction,
+                number,
                 "",
                 "",
-                timezone.localtime(c.claimed_at, activity_zone(c.activity)).date(),
-                credit_types.label_of(c.credit_type),
-                c.amount,
+                timezone.localtime(claimed_at, tz).date(),
+                label,
+                amount,
             ]
         )
     return out
