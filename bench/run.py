@@ -2,7 +2,8 @@
 then a first roster import of 50,000 people on SQLite and PostgreSQL (its own fresh databases),
 then the library: search speed over 50,000 resources and quality on 200 questions (both databases),
 and anonymous public-portal throughput under gunicorn; the session planner (generated scenarios) and a
-campaign launched to 20,000 people (its own fresh database), then the live dialogue's delivery to 1,000 viewers.
+campaign launched to 20,000 people (its own fresh database), then the live dialogue's delivery to 1,000 viewers,
+and continuing-education credit (check-ins, claims and certificates, the PARS month export).
 
     .venv/bin/python bench/run.py            # everything, on a freshly seeded bench database
     .venv/bin/python bench/run.py --reuse    # keep an already seeded bench database
@@ -20,6 +21,7 @@ import time
 import campaign_launch
 import common
 import compliance
+import credits
 import drills_fitting
 import drills_queue
 import drills_workload
@@ -54,6 +56,8 @@ BENCHES = {
     "library_public": library_public,
     # Live delivery to 1,000 viewers of one event (its own database and servers).
     "events_live": events_live,
+    # Check-ins, claims with certificates, and the PARS month export (its own database).
+    "credits": credits,
 }
 
 
