@@ -188,13 +188,45 @@ def _docx(name: str, data: bytes) -> Document:
         converted = mammoth.convert_to_markdown(io.BytesIO(data))
     except Exception as exc:  # mammoth raises what its XML and ZIP readers raise on a corrupt file
         raise ValidationError(f"could not be read as a Word document ({exc.__class__.__name__}).") from exc
-    body = converted.value.strip()
+    body = unescaped(converted.value).strip()
     if not body:
         raise ValidationError("is an empty Word document.")
     return Document(body=_demoted(body) + "\n", text=plain_text(body))
 
 
 _HEADING = re.compile(r"^(#{1,5}) ", re.MULTILINE)
+_ESCAPE = re.compile(r"\\(.)")
+# Before these on a line, a character could start a heading, list, quote or break: its escape stays.
+_LINE_START = re.compile(r"[\s>#*+\-\d.)]*")
+_PLAIN = set(".(){}#+-!")
+
+
+def unescaped(markdown: str) -> str:
+    r"""mammoth's Markdown without the backslashes it puts before all punctuation, where the
+    character means nothing to Markdown: `Check \(BP\) hourly\.` reads `Check (BP) hourly.`.
+
+    An escape stays where it matters: before * ` [ ] and backslash always (emphasis, code, links),
+    before _ unless between letters, before ! followed by [, and before any character at the start
+    of a line's text (a heading, list item, quote or break). The result is still Markdown: raw HTML
+    in it stays text when rendered (the renderer escapes it, the sanitiser runs after), so taking
+    escapes away never lets a script through.
+    """
+
+    def one(line: str) -> str:
+        def keep_or_drop(match: re.Match) -> str:
+            char, at = match.group(1), match.start()
+            if char == "_":
+                before, after = line[at - 1 : at], line[match.end() : match.end() + 1]
+                return "_" if before.isalnum() and after.isalnum() else match.group(0)
+            if char not in _PLAIN or _LINE_START.fullmatch(line[:at]):
+                return match.group(0)
+            if char == "!" and line[match.end() : match.end() + 1] == "[":
+                return match.group(0)
+            return char
+
+        return _ESCAPE.sub(keep_or_drop, line)
+
+    return "\n".join(one(line) for line in markdown.split("\n"))
 
 
 def _demoted(markdown: str) -> str:

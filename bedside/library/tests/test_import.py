@@ -432,3 +432,37 @@ def test_a_corrupt_pdf_is_named_and_nothing_is_stored(curator):
     assert [e["where"] for e in result.errors] == ["Row 3: broken.pdf"]
     assert "could not be read as a PDF" in result.errors[0]["message"]
     assert not Resource.objects.exists()
+
+
+def test_word_punctuation_reads_without_backslashes_and_scripts_stay_text(curator):
+    """mammoth escapes every punctuation mark; the stored Markdown keeps only the escapes that matter."""
+    from bedside.library.importing import convert, unescaped
+    from bedside.library.rendering import render_markdown
+
+    document = convert(
+        "guide.docx",
+        a_docx(
+            "Check the BP (every 15 min). Give 5 mg! Use the {red} line + flush - then chart #4.",
+            "1. Not a list: it was typed, not numbered.",
+            "Dose_mg is a field; *stars* and [brackets] stay text.",
+            '<script>alert(1)</script> <img src=x onerror="alert(2)"> [a](javascript:alert(3))',
+            heading="Central line (adult)",
+        ),
+    )
+    body = document.body
+    assert "Check the BP (every 15 min). Give 5 mg! Use the {red} line + flush - then chart #4." in body
+    assert "## Central line (adult)" in body
+    assert "1\\. Not a list: it was typed, not numbered." in body  # a list would start here
+    assert "Dose_mg is a field; \\*stars\\* and \\[brackets\\] stay text." in body
+    for stray in ("\\(", "\\)", "\\!", "\\{", "\\+", "\\-", "\\#", "list: it was typed, not numbered\\."):
+        assert stray not in body, stray
+    html = render_markdown(body)
+    assert "<ol" not in html and "<em>" not in html and "<script" not in html and "<img" not in html
+    assert "href=" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "*stars* and [brackets] stay text." in html and "1. Not a list" in html
+    assert "Check the BP (every 15 min)." in document.text
+    # Escaped backslashes and escapes at a line's start stay as mammoth wrote them.
+    assert (
+        unescaped("a \\\\(b\\) \\# c\n\\# not a heading\n- 2\\. item")
+        == "a \\\\(b) # c\n\\# not a heading\n- 2\\. item"
+    )
