@@ -36,7 +36,6 @@ from bedside.library.services import (
     latest_round,
     open_draft,
     ready_to_publish,
-    require_curator,
     resource_create,
     review_decide,
     review_submit,
@@ -99,18 +98,8 @@ def curate_home(request: HttpRequest) -> HttpResponse:
         ),
         "to_review": to_review.select_related("version__resource__item"),
         "all": mine.filter(retired_at__isnull=True).order_by("item__title"),
-        "can_import": _curates_everything(person),
     }
     return render(request, "library/curate/home.html", context)
-
-
-def _curates_everything(person) -> bool:
-    """Imports add to the whole system's library: a system-wide curator may."""
-    try:
-        require_curator(person)
-    except PermissionDenied:
-        return False
-    return True
 
 
 @login_required

@@ -43,7 +43,7 @@ from bedside.library.models import (
 )
 from bedside.library.rendering import plain_text
 from bedside.people import access
-from bedside.people.models import Person
+from bedside.people.models import Person, Site
 
 log = logging.getLogger(__name__)
 
@@ -383,10 +383,13 @@ def library_import(
     handle,
     actor: Person | None,
     source: str,
+    site: Site | None = None,
     progress: Progress | None = None,
     now: dt.datetime | None = None,
 ) -> ImportResult:
-    """Import the ZIP in `handle`, all or nothing (see the module's description)."""
+    """Import the ZIP in `handle` into `site`'s library (None: the whole system's), all or nothing
+    (see the module's description). The actor curates the site; each row's owner and existing
+    collection must be inside the actor's curate scope too, or the row is named."""
     report = progress or (lambda phase, done, total: None)
     now = now or timezone.now()
     report(ImportPhase.READING, 0, 0)
@@ -410,8 +413,11 @@ def library_import(
     report(ImportPhase.CHECKING, 0, total)
     emails = {r.get("owner", "").lower() for r in raws if r.get("owner")}
     owners = {p.email.lower(): p for p in Person.objects.filter(email__in=emails)}
+    outside = _owners_outside(actor, owners.values())
     existing = dict(
-        Resource.objects.filter(retired_at__isnull=True).values_list("item__title", "slug").order_by("pk")
+        Resource.objects.filter(retired_at__isnull=True, site=site)
+        .values_list("item__title", "slug")
+        .order_by("pk")
     )
     existing_titles = {t.lower(): s for t, s in existing.items()}
     folder = PurePosixPath(csv_name).parent
@@ -423,6 +429,13 @@ def library_import(
         row, messages = check_row(
             raw, owners=owners, seen_titles=seen_titles, existing_titles=existing_titles
         )
+        owner = owners.get(raw.get("owner", "").lower())
+        if owner is not None and owner.pk in outside:
+            messages.append(
+                f"owner {raw['owner']!r} works outside the library you curate: name an owner of "
+                f"{site.name if site else 'your library'}."
+            )
+            row = None
         path = _locate(raw.get("file", ""), folder) if raw.get("file") else ""
         if path:
             if path in named:
@@ -452,14 +465,16 @@ def library_import(
         report(ImportPhase.CHECKING, n, total)
     for name in sorted(set(archive.files) - set(named) - {csv_name}):
         problems.append(Problem(name, f"is in the ZIP, but no row of {csv_name} names it."))
-    collections, collection_problems = _collections(rows, actor)
+    collections, collection_problems = _collections(rows, actor, site)
     problems += collection_problems
     if problems:
         return _failed(problems, rows=total)
     report(ImportPhase.SAVING, 0, total)
     try:
         with transaction.atomic():
-            created, new_collections = _save(rows, collections, actor=actor, source=source, now=now)
+            created, new_collections = _save(
+                rows, collections, actor=actor, site=site, source=source, now=now
+            )
     except (IntegrityError, ValidationError) as exc:
         log.warning("library import conflict", exc_info=exc)
         message = (
@@ -469,15 +484,32 @@ def library_import(
     return ImportResult(ok=True, rows=total, created=created, collections_created=new_collections)
 
 
-def _collections(rows: list[Row], actor: Person | None) -> tuple[dict[str, Collection | None], list[Problem]]:
-    """Each row's collection: an existing one by name or address (the actor must curate it), else None (new)."""
+def _owners_outside(actor: Person | None, owners) -> set[int]:
+    """The owners (by pk) outside the actor's curate scope (the actor may own what they import); none
+    for a system-wide curator or a job."""
+    from bedside.library.services import CURATE
+
+    if actor is None:
+        return set()
+    scope = access.scope_of(actor, CURATE)
+    if scope.admin or scope.everything:
+        return set()
+    return {p.pk for p in owners if p.pk != actor.pk and not access.can(actor, CURATE, p)}
+
+
+def _collections(
+    rows: list[Row], actor: Person | None, site: Site | None
+) -> tuple[dict[str, Collection | None], list[Problem]]:
+    """Each row's collection: an existing one by name or address (the actor must curate it), else None
+    (new, in `site`). A name is looked up in the import's site's library first."""
     from bedside.library.services import CURATE
 
     wanted = {r.collection for r in rows if r.collection}
     found: dict[str, Collection | None] = {}
     problems = []
     by_key = {}
-    for c in Collection.objects.all():
+    ordered = sorted(Collection.objects.all(), key=lambda c: (c.site_id != (site.pk if site else None), c.pk))
+    for c in ordered:
         by_key.setdefault(c.name.lower(), c)
         by_key.setdefault(c.slug, c)
     for name in sorted(wanted):
@@ -489,13 +521,13 @@ def _collections(rows: list[Row], actor: Person | None) -> tuple[dict[str, Colle
     return found, problems
 
 
-def _save(rows, collections, *, actor, source, now) -> tuple[list[str], list[str]]:
+def _save(rows, collections, *, actor, site, source, now) -> tuple[list[str], list[str]]:
     from bedside.library.services import collection_create, resource_create, version_publish_imported
 
     created, new_collections = [], []
     for name, collection in list(collections.items()):
         if collection is None:
-            collections[name] = collection_create(actor=actor, name=name, slug=_free_slug(name))
+            collections[name] = collection_create(actor=actor, name=name, slug=_free_slug(name), site=site)
             new_collections.append(name)
     positions = {}
     for row in rows:
@@ -510,6 +542,7 @@ def _save(rows, collections, *, actor, source, now) -> tuple[list[str], list[str
             body=row.document.body,
             change_summary=row.change_summary or f"Imported from {source}.",
             tags=row.tags,
+            site=site,
             now=now,
         )
         if row.document.pdf is not None:

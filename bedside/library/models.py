@@ -355,10 +355,12 @@ class LibraryImport(models.Model):
     """One uploaded ZIP of an existing library (documents and a metadata CSV) and what became of it.
 
     All or nothing: every bad row or file is named in `errors` and nothing is stored, or every
-    row becomes a published resource.
+    row becomes a published resource. The resources (and new collections) join `site`'s library,
+    or the whole system's when it names none; its curators see the import.
     """
 
     file_name = models.CharField(max_length=255)
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to="library/imports/%Y/%m/")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -22,7 +22,7 @@ URLS: dict[str, Access] = {
     "library-curate": Access(get=ADMINS),
     "library-resource-new": Access(get=ADMINS, post=ADMINS),
     "library-overdue": Access(get=ADMINS),
-    # Imports add to the whole system's library: a system-wide curate grant (the administrators').
+    # Imports: curators of the import's site (or system-wide); of the walk's actors, the administrators.
     "library-imports": Access(get=ADMINS, post=ADMINS),
     "library-import": Access(get=ADMINS, obj="library_import"),
     "library-import-progress": Access(get=ADMINS, obj="library_import"),
@@ -101,7 +101,10 @@ def library_objects(*, site_in, site_out, learner, other) -> dict[str, tuple]:
     attachment.file.save("walk.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
     from bedside.library.models import ImportStatus, LibraryImport
 
-    job = LibraryImport.objects.create(file_name="walk.zip", status=ImportStatus.FAILED)
+    jobs = [
+        LibraryImport.objects.create(file_name=f"walk-{n}.zip", site=site, status=ImportStatus.FAILED)
+        for n, site in enumerate((site_in, site_out))
+    ]
     return {
         "resource": (made["in"][0].slug, made["out"][0].slug),
         "collection": (collection.slug, collection.slug),
@@ -109,5 +112,5 @@ def library_objects(*, site_in, site_out, learner, other) -> dict[str, tuple]:
         "review": (made["in"][2].pk, made["out"][2].pk),
         "entry_code": (code.code, code.code),
         "attachment": (attachment.pk, attachment.pk),
-        "library_import": (job.pk, job.pk),
+        "library_import": (jobs[0].pk, jobs[1].pk),
     }
