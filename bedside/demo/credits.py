@@ -58,8 +58,8 @@ def _licence_types() -> tuple[LicenceType, LicenceType, dict[str, Topic]]:
     return physician, nurse, topics
 
 
-def _take_part(activity, person, *, at, rng, credit_type, device="", amount=None, bias=False) -> None:
-    """Check in (or count time), evaluate and claim, as a learner would, at `at`."""
+def take_part(activity, person, *, at, rng, credit_type, device="", amount=None, bias=False) -> None:
+    """Check in (or count time), evaluate and claim, as a learner would, at `at` (the events demo uses it too)."""
     if activity.is_live:
         code = services.rotating_code(activity).short_code(at)
         services.checkin(
@@ -130,13 +130,13 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
         topics=[topics["risk-management"]],
     )  # fmt: skip
     arrive = conference.starts_at - dt.timedelta(minutes=10)
-    _take_part(conference, doctor, at=arrive, rng=rng, credit_type="ama_pra_1")
+    take_part(conference, doctor, at=arrive, rng=rng, credit_type="ama_pra_1")
     for i, person in enumerate(physicians[:14]):
         device = "demo-shared-phone-0001" if i < 3 else f"demo-phone-{person.pk:06d}"
-        _take_part(conference, person, at=arrive + dt.timedelta(minutes=i), rng=rng, credit_type="ama_pra_1",
+        take_part(conference, person, at=arrive + dt.timedelta(minutes=i), rng=rng, credit_type="ama_pra_1",
                    device=device, bias=(i == 5))  # fmt: skip
     for i, person in enumerate(nurses[:10]):
-        _take_part(
+        take_part(
             conference,
             person,
             at=arrive + dt.timedelta(minutes=i),
@@ -155,11 +155,9 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
         objectives="Disclose an adverse event using the CANDOR steps\nSupport the clinician after harm",
         offers={"ama_pra_1": Decimal("4.00")}, topics=[topics["risk-management"]],
     )  # fmt: skip
-    _take_part(
-        course, doctor, at=course.starts_at + dt.timedelta(minutes=2), rng=rng, credit_type="ama_pra_1"
-    )
+    take_part(course, doctor, at=course.starts_at + dt.timedelta(minutes=2), rng=rng, credit_type="ama_pra_1")
     for i, person in enumerate(physicians[10:18]):
-        _take_part(
+        take_part(
             course, person, at=course.starts_at - dt.timedelta(minutes=i), rng=rng, credit_type="ama_pra_1"
         )
     counts["credit activities"] += 1
@@ -175,7 +173,7 @@ def seed_credits(*, now: dt.datetime, rng: random.Random) -> dict[str, int]:
         offers={"ama_pra_1": Decimal("1.00")}, topics=[topics["opioid-education"]],
     )  # fmt: skip
     for i, person in enumerate(physicians[:6]):
-        _take_part(
+        take_part(
             journal,
             person,
             at=journal.starts_at + dt.timedelta(days=3 + 7 * i),
