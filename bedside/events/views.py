@@ -124,9 +124,7 @@ def _credit_action(request: HttpRequest, event: Event, now) -> HttpResponse:
                 activity=event.activity, person=person, code=request.POST.get("code", "").strip(),
                 device=device, ip=current_origin().origin, now=now,
             )  # fmt: skip
-            messages.success(
-                request, "You are checked in. Evaluate the talk when it ends, then claim your credit."
-            )
+            messages.success(request, "You are checked in. Evaluate the talk, then claim your credit.")
         elif action == "claim":
             if not request.POST.get("attest"):
                 raise ValidationError(
