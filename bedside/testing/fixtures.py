@@ -112,3 +112,16 @@ def ward(make_person):
         "manager": make_person(unit=icu, role="NM", grants=[("manage", icu)], last_name="Mann"),
         "admin": make_person(role=None, grants=[("administer", None)], last_name="Admin"),
     }
+
+
+@pytest.fixture
+def unit_with_rules(make_person, make_attestation, make_rule):
+    """A Medical ICU of five nurses, each required (by one rule apiece) to attest three policies."""
+    from bedside.assignments.services import rule_apply
+
+    icu = f.UnitFactory(name="Medical ICU")
+    nurses = [make_person(unit=icu) for _ in range(5)]
+    items = [make_attestation(f"Policy {n}").item for n in range(3)]
+    for item in items:
+        rule_apply(rule=make_rule(item=item, units=[icu]))
+    return {"unit": icu, "nurses": nurses, "items": items}

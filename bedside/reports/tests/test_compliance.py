@@ -7,21 +7,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from bedside.assignments.services import rule_apply
 from bedside.people.models import Capability
 from bedside.testing import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def unit_with_rules(make_person, make_attestation, make_rule):
-    icu = f.UnitFactory(name="Medical ICU")
-    nurses = [make_person(unit=icu) for _ in range(5)]
-    items = [make_attestation(f"Policy {n}").item for n in range(3)]
-    for item in items:
-        rule_apply(rule=make_rule(item=item, units=[icu]))
-    return {"unit": icu, "nurses": nurses, "items": items}
 
 
 def test_compliance_page_counts_queries_not_rows(

@@ -7,21 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bedside.assignments.models import Assignment
-from bedside.assignments.services import rule_apply
 from bedside.records.models import Record
 from bedside.testing import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def unit_with_rules(make_person, make_attestation, make_rule):
-    icu = f.UnitFactory(name="Medical ICU")
-    nurses = [make_person(unit=icu) for _ in range(5)]
-    items = [make_attestation(f"Policy {n}").item for n in range(3)]
-    for item in items:
-        rule_apply(rule=make_rule(item=item, units=[icu]))
-    return {"unit": icu, "nurses": nurses, "items": items}
 
 
 def test_anonymous_is_sent_to_sign_in(client):
