@@ -40,6 +40,10 @@ def refused(message, call, **kwargs):
     assert counts() == before
 
 
+def checkin_refused(message, activity, person, at, code):
+    refused(message, services.checkin, activity=activity, person=person, code=code, now=at)
+
+
 def claim_refused(message, activity, person, at, credit_type=CreditType.AMA_PRA_1, **kwargs):
     refused(
         message, services.claim, activity=activity, person=person, credit_type=credit_type, now=at, **kwargs
@@ -121,52 +125,22 @@ def test_window_edges_are_inside(rounds, make_person):
 def test_code_of_another_activity_is_refused(rounds, physician):
     other = credit_activity(starts_at=START, title="Surgery grand rounds")
     at = START + dt.timedelta(minutes=10)
-    refused(
-        "another activity",
-        services.checkin,
-        activity=rounds,
-        person=physician,
-        code=code_at(other, at, token=True),
-        now=at,
-    )
-    refused(
-        "not right for this activity",
-        services.checkin,
-        activity=rounds,
-        person=physician,
-        code=code_at(other, at),
-        now=at,
-    )
+    checkin_refused("another activity", rounds, physician, at, code_at(other, at, token=True))
+    checkin_refused("not right for this activity", rounds, physician, at, code_at(other, at))
 
 
 def test_expired_and_malformed_codes_are_refused(rounds, physician):
     at = START + dt.timedelta(minutes=10)
     old = at - dt.timedelta(seconds=60)
-    refused(
-        "expired",
-        services.checkin,
-        activity=rounds,
-        person=physician,
-        code=code_at(rounds, old, token=True),
-        now=at,
-    )
-    refused(
-        "not right", services.checkin, activity=rounds, person=physician, code=code_at(rounds, old), now=at
-    )
-    refused("not a check-in code", services.checkin, activity=rounds, person=physician, code="hello", now=at)
+    checkin_refused("expired", rounds, physician, at, code_at(rounds, old, token=True))
+    checkin_refused("not right", rounds, physician, at, code_at(rounds, old))
+    checkin_refused("not a check-in code", rounds, physician, at, "hello")
 
 
 def test_second_checkin_is_refused(rounds, physician):
     at = START + dt.timedelta(minutes=10)
     services.checkin(activity=rounds, person=physician, code=code_at(rounds, at), now=at)
-    refused(
-        "You already checked in at 08:10",
-        services.checkin,
-        activity=rounds,
-        person=physician,
-        code=code_at(rounds, at),
-        now=at,
-    )
+    checkin_refused("You already checked in at 08:10", rounds, physician, at, code_at(rounds, at))
 
 
 def test_enduring_material_has_no_room_checkin(physician):
