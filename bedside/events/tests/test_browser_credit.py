@@ -201,3 +201,27 @@ def test_a_physician_joins_asks_checks_in_evaluates_claims_and_the_office_export
         office.get_by_role("button", name="Learner file (CSV)").click()
     rows = csv_download.value.path().read_text()
     assert "HG-2026-0101" in rows and "Marsh" in rows and "1.00" in rows
+
+
+def test_the_cme_office_sets_up_a_talk_offering_credit_on_a_phone(live_server, sessions, make_person):
+    site = f.SiteFactory(name="Harbor General Hospital", time_zone="America/New_York")
+    department = f.DepartmentFactory(site=site, name="Medicine")
+    make_person(role=None, email="cme@example.org", grants=[(Capability.CME, site)])
+    office = sessions("cme@example.org", PHONE)
+    office.goto(f"{live_server.url}/events/organise/new/")
+    office.get_by_label("Title", exact=True).fill("Heart failure after discharge")
+    office.get_by_label("Department").select_option(label=str(department))
+    office.get_by_label("Day", exact=True).fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
+    office.get_by_label("Starts at (local time)").fill("08:00")
+    office.get_by_label("Ends at (local time)").fill("09:00")
+    office.get_by_label("Mode", exact=True).select_option("virtual")
+    office.get_by_label("Stream link").fill("https://stream.example.org/hf")
+    office.get_by_label("This talk offers continuing-education credit").check()
+    office.get_by_label("AMA PRA Category 1 Credit™ (maximum)").fill("1.00")
+    office.get_by_label("Accredited provider").fill("Harbor General Office of CME")
+    check_page(office, "events-credit-organise-new")
+    office.get_by_role("button", name="Create the event").click()
+    office.get_by_text(
+        "Offers up to 1.00 AMA PRA Category 1 Credit™ through Harbor General Office of CME."
+    ).wait_for()
+    check_page(office, "events-credit-organise-manage")
