@@ -127,7 +127,8 @@ def test_a_curator_imports_a_library_zip_on_a_phone_and_reads_each_problem(live_
     from bedside.library.tests.test_import import a_csv, a_docx, a_zip
 
     settings.MEDIA_ROOT = tmp_path
-    make_person(role=None, email="curator@example.org", grants=[(Capability.CURATE, None)])
+    north = f.SiteFactory(name="North Hospital")  # a site's librarian imports into their site's library
+    make_person(role=None, email="curator@example.org", grants=[(Capability.CURATE, north)])
     good = a_zip(
         {
             "metadata.csv": a_csv(
@@ -157,6 +158,7 @@ def test_a_curator_imports_a_library_zip_on_a_phone_and_reads_each_problem(live_
     page.goto(f"{live_server.url}/library/curate/")
     page.get_by_role("link", name="Import a library (ZIP)").click()
     check_page(page, "library-imports")
+    assert page.get_by_label("Into the library of").input_value() == str(north.pk)
     page.get_by_label("Library ZIP").set_input_files(str(tmp_path / "broken.zip"))
     page.get_by_role("button", name="Upload and import").click()
     page.get_by_role("heading", name="Nothing was stored").wait_for()
@@ -169,5 +171,10 @@ def test_a_curator_imports_a_library_zip_on_a_phone_and_reads_each_problem(live_
     page.get_by_role("button", name="Upload and import").click()
     page.get_by_text("Imported 1 resource").wait_for()
     check_page(page, "library-import")
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/library/curate/imports/")
+    assert "North Hospital" in page.get_by_role("table").last.inner_text()
+    check_page(page, "library-imports")
+    page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/library/search/?q=chlorhexidine")
     assert page.get_by_role("link", name=re.compile("Central line dressing")).is_visible()
