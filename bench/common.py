@@ -41,16 +41,23 @@ def database_exists() -> bool:
         return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE]).fetchone() is not None
 
 
-def drop_database(name: str = DATABASE) -> None:
+def drop_database(name: str | None = None) -> None:
+    """Drop `name` (by default the bench's DATABASE as it is when called) if it is there."""
     from psycopg import sql
+
+    name = name or DATABASE
 
     with _admin_connection() as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
-def recreate_database(name: str = DATABASE) -> str:
-    """An empty database `name` on the bench server (dropped first if it was there); its URL."""
+def recreate_database(name: str | None = None) -> str:
+    """An empty database `name` (by default the bench's DATABASE as it is when called, so a bench
+    that sets `common.DATABASE` to its own gets its own) on the bench server, dropped first if it
+    was there; its URL."""
     from psycopg import sql
+
+    name = name or DATABASE
 
     drop_database(name)
     with _admin_connection() as conn:
