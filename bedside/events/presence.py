@@ -91,15 +91,19 @@ def heartbeat(
         pass
     row = WatchTime.objects.select_for_update().get(event=event, person=person, watching=watching)
     added = 0
+    counted_to = now
     if state != "start" and row.last_beat_at is not None:
         since = (now - row.last_beat_at).total_seconds()
         if 0 < since <= MAX_STEP_SECONDS:
             added = int(since)
+            # Count from the last whole second counted, so a beat arriving at 0.98 s carries its
+            # fraction to the next one instead of losing it (timers jitter either side of a step).
+            counted_to = row.last_beat_at + dt.timedelta(seconds=added)
     cap = cap_minutes * 60
     seconds = min(row.seconds + added, cap)
     added = seconds - row.seconds
     row.seconds = seconds
-    row.last_beat_at = None if state == "pause" else now
+    row.last_beat_at = None if state == "pause" else counted_to
     whole = seconds // 60 - row.minutes_sent
     attended = None
     if whole > 0:

@@ -237,3 +237,15 @@ def test_the_live_page_counts_online_attendees_only_while_check_in_is_open(
         assert client.post(f"/events/{event.pk}/live/heartbeat/", {"state": "start"}).status_code == 200
     with time_machine.travel(START + dt.timedelta(hours=3), tick=False):
         assert "data-presence" not in client.get(f"/events/{event.pk}/live/").content.decode()
+
+
+def test_beats_a_little_early_carry_their_fractions(make_event, link, make_person):
+    event = make_event(mode=Mode.VIRTUAL)
+    link(event)
+    viewer = make_person()
+    presence.heartbeat(event=event, person=viewer, watching="live", state="start", now=START)
+    for n in range(1, 31):  # a timer that fires every 0.98 s: each beat alone is under a second
+        presence.heartbeat(
+            event=event, person=viewer, watching="live", now=START + dt.timedelta(milliseconds=980 * n)
+        )
+    assert WatchTime.objects.get(person=viewer).seconds == 29  # 29.4 s, whole seconds, none lost
