@@ -10,16 +10,15 @@ PostgreSQL: a stored weighted tsvector (generated column) with a GIN index; the 
 bounded (CANDIDATES) before ranking, and headlines are made for the page's rows only.
 SQLite: an FTS5 table over the same rows, kept in step by triggers, ranked by weighted bm25 in
 the FTS query itself (a top-N sort of rowids, no join), counted by FTS5, and only the page's rows
-joined and snippeted; words in half the documents or more (bm25 scores them ~0) are left out of
-the match, and rarer words lead the ranking with an exact bound (`_ranked`). Both are created in
-the migrations.
+joined and snippeted; the k best are found exactly without ranking every match (`fts5.ranked`:
+the rarest words seed the ranking, and only the groups of words that could still reach the top
+are ranked after). Both are created in the migrations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 import re
 from collections.abc import Collection as Many
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from bedside.library import fts5
 from bedside.library.models import Collection, Resource, ResourceVersion, SearchEntry, Synonym, VersionStatus
 from bedside.library.rendering import fold, plain_text
 from bedside.records.search import ItemHit
@@ -266,90 +266,9 @@ def _retired(allowed, words, results, limit, offset) -> Results:
     return results
 
 
-EVERY_ROW = 'everything : "ω"'  # the token in every row's sixth column (migration 0004)
-BM25 = "bm25(library_search_fts, 10.0, 4.0, 1.0, 8.0, 1.0, 0.0)"
-BM25_K1 = 1.2  # FTS5's bm25 constant: a word adds less than (k1 + 1) * its IDF to any score
-RARE = 0.10  # words in at most this share of the documents lead a pruned search
-
-
-def _fts5_match(words: list[str], phrases: list[list[str]]) -> str:
-    # Words are [a-z0-9]+ only, so quoting them is all FTS5 needs (and none is the every-row token).
-    terms = [f'"{w}"' for w in words] + ['"' + " ".join(p) + '"' for p in phrases]
-    return " OR ".join(terms)
-
-
-def _document_counts(cursor, words: list[str]) -> tuple[int, dict[str, int]]:
-    """How many documents there are, and how many hold each word (FTS5 counts without ranking)."""
-    cursor.execute("SELECT count(*) FROM library_searchentry")
-    (documents,) = cursor.fetchone()
-    counts = {}
-    for word in words:
-        cursor.execute(
-            "SELECT count(*) FROM library_search_fts WHERE library_search_fts MATCH %s", [f'"{word}"']
-        )
-        (counts[word],) = cursor.fetchone()
-    return documents, counts
-
-
-def _informative(words: list[str], counts: dict[str, int], documents: int) -> list[str]:
-    """The words worth matching: those in fewer than half the documents.
-
-    FTS5's bm25 gives a word in half the documents or more an IDF of ~0 (clamped to 1e-6), so it
-    moves no score; matching it only makes the scan walk most of the index and adds documents
-    that rank last. Leaving it out keeps the ranking of what is shown and cuts the work. A
-    question of nothing but such words keeps them all.
-    """
-    kept = [w for w in words if 2 * counts[w] < documents]
-    return kept or words
-
-
-def _idf(count: int, documents: int) -> float:
-    """FTS5's bm25 IDF of a word in `count` of `documents` documents."""
-    return max(1e-6, math.log((documents - count + 0.5) / (count + 0.5)))
-
-
-def _top(cursor, match: str, narrowed: str, params: list, k: int) -> list[tuple[int, float]]:
-    cursor.execute(
-        f"""SELECT rowid, {BM25} AS rank FROM library_search_fts
-        WHERE library_search_fts MATCH %s {narrowed} ORDER BY rank, rowid LIMIT %s""",
-        [match, *params, k],
-    )
-    return cursor.fetchall()
-
-
-def _ranked(cursor, words, phrases, narrowed, params, k) -> tuple[list[tuple[int, float]], str]:
-    """The k best (rowid, bm25) of all matches, exactly, and the match that finds them all; most
-    questions without ranking them all.
-
-    Ranking costs per matched row, and a common word (in 10-50% of the documents) matches tens
-    of thousands. So the rarer words (and synonym phrases) lead: `(rare) AND (common OR every
-    row)` matches only the documents with a rare word, yet scores each with all the words, as the
-    full search would (the every-row column weighs 0). A document with common words only scores
-    less than the sum of their (k1 + 1) * IDF; when the k-th led score beats that bound, no such
-    document can enter the top k and the answer is exact; otherwise the full search runs.
-    """
-    full = _fts5_match(words, phrases)
-    if len(words) < 2:
-        return _top(cursor, full, narrowed, params, k), full
-    documents, counts = _document_counts(cursor, words)
-    words = _informative(words, counts, documents)
-    full = _fts5_match(words, phrases)
-    if len(words) >= 2:
-        cut = max(RARE * documents, min(counts[w] for w in words))
-        common = [w for w in words if counts[w] > cut]
-        if common:
-            rare = [w for w in words if counts[w] <= cut]
-            led = f"({_fts5_match(rare, phrases)}) AND ({_fts5_match(common, [])} OR {EVERY_ROW})"
-            rows = _top(cursor, led, narrowed, params, k)
-            bound = sum((BM25_K1 + 1) * _idf(counts[w], documents) for w in common)
-            if len(rows) == k and -rows[-1][1] > bound * 1.001 + 1e-9:
-                return rows, full
-    return _top(cursor, full, narrowed, params, k), full
-
-
 def _sqlite(words, phrases, allowed_sql, params, limit, offset):
     """Rank in FTS5 with weighted bm25 and keep the page's rowids (a top-N sort, nothing joined;
-    see `_ranked`), count the matches (FTS5 counts without ranking), then join and snippet the
+    see `fts5.ranked`), count the matches (FTS5 counts without ranking), then join and snippet the
     page's rows only. A filter is checked on each match (`+rowid`: the allowed entries are listed
     once, never looked up one FTS5 query per entry)."""
     narrowed = (
@@ -358,7 +277,7 @@ def _sqlite(words, phrases, allowed_sql, params, limit, offset):
         else ""
     )
     with connection.cursor() as cursor:
-        ranked, match = _ranked(cursor, words, phrases, narrowed, params, offset + limit)
+        ranked, match = fts5.ranked(cursor, fts5.terms(words, phrases), narrowed, params, offset + limit)
         ranked = ranked[offset:]
         if not ranked and offset == 0:
             return [], 0
