@@ -9,11 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from bedside.assignments.queries import open_for
+from bedside.core.ranges import stored_file_response
 from bedside.library import queries
 from bedside.library.models import Collection, EntryCode, Resource, ResourceKind
 from bedside.library.rendering import diff_counts, diff_lines, render_markdown
@@ -209,11 +211,9 @@ def code_scan(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
+@require_safe  # HEAD too: a player may ask a file's size and type before its bytes
+def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
     """A resource's file, for those who may read the resource (drafts' files for their curators)."""
-    from django.http import FileResponse
-
     from bedside.library.models import Attachment, VersionStatus
 
     attachment = get_object_or_404(Attachment.objects.select_related("version__resource"), pk=attachment_id)
@@ -223,8 +223,11 @@ def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponse:
     )
     if not (readable or access.can(request.user, list(CURATE), version.resource)):
         raise Http404("There is no such file, or it belongs to a resource you cannot open.")
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    # Images and PDFs open in the browser; nothing else is served, and never as HTML.
+    stored = attachment.file
+    response = stored_file_response(
+        request, storage=stored.storage, name=stored.name, content_type=attachment.content_type
+    )
+    # Images, PDFs and videos open in the browser (a video seeks by byte ranges); never as HTML.
     response["Content-Disposition"] = f'inline; filename="{attachment.name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

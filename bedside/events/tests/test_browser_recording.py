@@ -7,11 +7,13 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from bedside.events import presence, services
 from bedside.events.credit import CreditTerms, credit_offer
 from bedside.events.models import Mode, WatchTime
+from bedside.events.recordings import recording_publish
 from bedside.events.services import Disclosed, EventFields
 from bedside.library.tests.test_attachments import a_pdf
 from bedside.people.models import Capability
@@ -101,4 +103,48 @@ def test_a_recording_published_by_the_organiser_is_watched_on_a_phone_for_credit
     # Counted while it played (about 4 s; more if a loaded machine stalls it), and stopped at the end.
     assert 1 <= row.seconds < 60 and row.last_beat_at is None
     check_page(page, "events-watch-played")
+    phone.close()
+
+
+# Seek the page's player and wait for it to land (a seek the server cannot serve never fires `seeked`).
+SEEK = """(v, to) => new Promise((done, failed) => {
+  const ready = () => { v.addEventListener('seeked', () => done(v.currentTime), {once: true}); v.currentTime = to; };
+  v.addEventListener('error', () => failed(new Error('the video failed: ' + (v.error && v.error.code))));
+  if (v.readyState >= 1) ready(); else v.addEventListener('loadedmetadata', ready, {once: true});
+})"""
+# The bytes a player asks for when it seeks, fetched from the page itself (cookies and all).
+FETCH_RANGE = """async ([url, range]) => {
+  const r = await fetch(url, {headers: {Range: range}});
+  return {status: r.status, contentRange: r.headers.get('Content-Range'), length: (await r.arrayBuffer()).byteLength};
+}"""
+
+
+def test_a_phone_loads_the_recordings_metadata_and_seeks_by_byte_ranges(
+    talk, browser, live_server, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    event = talk["event"]
+    phone = browser.new_context(viewport=PHONE)
+    page = phone.new_page()
+    sign_in(page, live_server.url, "physician@example.org", PASSWORD)
+    mp4 = base64.b64decode(page.evaluate(MAKE_MP4))
+    video = SimpleUploadedFile("rounds.mp4", mp4, content_type="video/mp4")
+    recording_publish(actor=talk["organiser"], event=event, minutes=1, video_file=video)
+    asked = []
+    page.on(
+        "response",
+        lambda r: "/library/files/" in r.url and asked.append((r.request.headers.get("range"), r.status)),
+    )
+    page.goto(f"{live_server.url}/events/{event.pk}/recording/")
+    player = page.locator("video")
+    landed = player.evaluate(SEEK, 2.5)
+    assert 2.0 <= landed <= 3.0
+    assert player.evaluate("v => v.duration") > 3 and not player.evaluate("v => v.error")
+    # Chromium's player asked for a range and the server answered with part of the file.
+    assert asked and all(status == 206 for _, status in asked) and asked[0][0].startswith("bytes=")
+    url = player.evaluate("v => v.currentSrc")
+    middle = page.evaluate(FETCH_RANGE, [url, "bytes=1000-1999"])
+    assert middle == {"status": 206, "contentRange": f"bytes 1000-1999/{len(mp4)}", "length": 1000}
+    past = page.evaluate(FETCH_RANGE, [url, f"bytes={len(mp4)}-"])
+    assert past["status"] == 416 and past["contentRange"] == f"bytes */{len(mp4)}"
     phone.close()
