@@ -1,6 +1,6 @@
 """Fetches what a person's first visit needs from a production server; exits non-zero otherwise.
 
-Usage: production_probe.py BASE_URL HOST [STATIC_ROOT]. Waits up to 120 s for the server to answer (a busy CI machine).
+Usage: production_probe.py BASE_URL HOST [STATIC_ROOT [STREAM_PATH SESSION [VIDEO_PATH VIDEO_SIZE]]]. Waits up to 120 s for the server to answer (a busy CI machine).
 """
 
 import json
@@ -102,3 +102,34 @@ if stream_path:
     first = response.read(6)
     expect("the live stream sends its first message at once", first == b"retry:", repr(first))
     conn.close()
+
+video_path, video_size = (sys.argv[6], int(sys.argv[7])) if len(sys.argv) > 7 else (None, 0)
+if video_path:
+    # A phone's player asks a library video for byte ranges (Safari plays nothing without 206); the
+    # file is bytes 0..255 over and over, so any range's content is known.
+    signed_in = {**behind_tls_proxy, "Cookie": f"sessionid={session}"}
+    whole = bytes(range(256)) * (video_size // 256)
+    status, headers, body = get(video_path, {**signed_in, "Range": "bytes=0-99"})
+    expect("a video's first 100 bytes answer 206", status == 206, f"{status}")
+    expect(
+        "with Content-Range and Content-Length",
+        headers.get("Content-Range") == f"bytes 0-99/{video_size}" and headers.get("Content-Length") == "100",
+        repr(headers),
+    )
+    expect("and just those bytes", body == whole[:100], f"{len(body)} bytes")
+    status, headers, body = get(video_path, {**signed_in, "Range": "bytes=500000-500999"})
+    expect("a range in the middle answers those bytes", status == 206 and body == whole[500_000:501_000])
+    status, headers, body = get(video_path, {**signed_in, "Range": "bytes=-1000"})
+    expect("the last 1000 bytes", status == 206 and body == whole[-1000:], f"{status} {len(body)}")
+    status, headers, _ = get(video_path, {**signed_in, "Range": f"bytes={video_size}-"})
+    expect("a range past the end answers 416", status == 416, f"{status}")
+    expect("naming the size", headers.get("Content-Range") == f"bytes */{video_size}", repr(headers))
+    status, headers, body = get(video_path, signed_in)
+    expect("without a range the whole video answers 200", status == 200 and body == whole, f"{status}")
+    expect("saying it takes ranges", headers.get("Accept-Ranges") == "bytes", repr(headers))
+    status, headers, _ = get(video_path, {**behind_tls_proxy, "Range": "bytes=0-99"})
+    expect(
+        "signed out, a range is sent to sign in",
+        status == 302 and "Content-Range" not in headers,
+        f"{status}",
+    )
