@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from bedside.assignments.queries import open_for
@@ -224,10 +225,13 @@ def attachment_file(request: HttpRequest, attachment_id: int) -> HttpResponseBas
     if not (readable or access.can(request.user, list(CURATE), version.resource)):
         raise Http404("There is no such file, or it belongs to a resource you cannot open.")
     stored = attachment.file
+    if not stored.storage.exists(stored.name):
+        raise Http404("This file is missing from storage: tell the resource's owner to upload it again.")
     response = stored_file_response(
         request, storage=stored.storage, name=stored.name, content_type=attachment.content_type
     )
-    # Images, PDFs and videos open in the browser (a video seeks by byte ranges); never as HTML.
-    response["Content-Disposition"] = f'inline; filename="{attachment.name}"'
+    # Images, PDFs and videos open in the browser (a video seeks by byte ranges); never as HTML. The
+    # name is quoted by Django (a quote or an accent in it cannot break the header).
+    response["Content-Disposition"] = content_disposition_header(False, attachment.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -125,3 +125,24 @@ def test_a_drafts_file_is_404_to_a_nurse_with_a_range_and_206_to_its_curator(
     client.force_login(curator)
     response = client.get(url, headers={"Range": "bytes=0-99"})
     assert response.status_code == 206 and body(response) == VIDEO[:100]
+
+
+def test_a_name_with_a_quote_or_an_accent_is_quoted_by_the_rules(
+    nurse_client, make_resource, curator, reviewer
+):
+    draft = make_resource("Grand rounds: délirium", published=False)
+    upload = SimpleUploadedFile('délirium "ICU".mp4', VIDEO)
+    attachment_add(version=draft, upload=upload, actor=curator)
+    version = publish(draft, curator=curator, reviewer=reviewer)
+    response = nurse_client.get(reverse("library-attachment", args=[version.attachments.get().pk]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline; filename*=utf-8''")
+    assert '"ICU"' not in response["Content-Disposition"]  # a bare quote would end the header's value
+
+
+def test_a_file_missing_from_storage_is_a_404_that_says_so(nurse_client, video, settings):
+    for path in settings.MEDIA_ROOT.rglob("*.mp4"):
+        path.unlink()
+    response = nurse_client.get(video, HTTP_RANGE="bytes=0-99")
+    assert response.status_code == 404
+    assert "missing from storage" in response.content.decode()
