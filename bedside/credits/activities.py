@@ -203,3 +203,49 @@ def activity_update(
         activity.topics.set(list(topics))
     audit(actor=actor, action="credits.activity_update", target=activity, changes=changes)
     return activity
+
+
+# --- Cancelling -------------------------------------------------------------------------------------
+
+
+def cancelled_on(activity: Activity) -> str:
+    """'This activity was cancelled on 26 Nov 2026' (the day in the activity's time zone), or ''."""
+    if activity.cancelled_at is None:
+        return ""
+    day = timezone.localtime(activity.cancelled_at, activity_zone(activity))
+    return f"This activity was cancelled on {day.day} {day:%b %Y}"
+
+
+def refuse_if_cancelled(activity: Activity, consequence: str) -> None:
+    """A ValidationError saying when the activity was cancelled and what that closes (`consequence`)."""
+    if activity.cancelled_at is not None:
+        raise ValidationError(f"{cancelled_on(activity)}: {consequence}")
+
+
+@transaction.atomic
+def activity_cancel(*, actor: Person | None, activity: Activity, now: dt.datetime | None = None) -> Activity:
+    """Cancel (close) an activity: from now on it takes no check-in, time, evaluation or claim, and
+    issues no certificate or badge.
+
+    What was recorded before stays as it is (attendance, evaluations, claims and their ledger
+    records are the history the CME office answers for); the audit entry says how many there were.
+    The CME office, or `actor=None` for a higher app that checked access itself (events cancelling
+    a talk). A second cancellation is refused.
+    """
+    now = now or timezone.now()
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    require_cme(actor, activity)
+    if activity.cancelled_at is not None:
+        raise ValidationError(f"{cancelled_on(activity)}: it is already cancelled.")
+    activity.cancelled_at = now
+    activity.save(update_fields=["cancelled_at"])
+    audit(
+        actor=actor,
+        action="credits.activity_cancel",
+        target=activity,
+        changes={
+            "attendances_kept": activity.attendances.count(),
+            "claims_kept": activity.claims.count(),
+        },
+    )
+    return activity

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.core.rotating_codes import RotatingCode, Verdict
-from bedside.credits.activities import activity_zone
+from bedside.credits.activities import activity_zone, refuse_if_cancelled
 from bedside.credits.models import Activity, Attendance, AttendanceMethod
 from bedside.people.models import Person
 from bedside.records.models import Verb
@@ -54,7 +54,11 @@ _CODE_REFUSALS = {
 
 
 def checkin_open(activity: Activity, now: dt.datetime) -> bool:
-    return activity.is_live and activity.checkin_opens_at <= now <= activity.checkin_closes_at
+    return (
+        activity.is_live
+        and activity.cancelled_at is None
+        and activity.checkin_opens_at <= now <= activity.checkin_closes_at
+    )
 
 
 def _attended_record(
@@ -88,13 +92,14 @@ def checkin(
 ) -> Attendance:
     """Check a person in with the room's rotating code (QR token or six digits), within the window.
 
-    Refused, writing nothing: an activity without live attendance, outside the window (by default
+    Refused, writing nothing: a cancelled activity, an activity without live attendance, outside the window (by default
     15 minutes before the start to 30 minutes after the end), a code of another activity, an
     expired or wrong code, a second check-in. `device` is the browser's device id, `ip` the client
     address (kept only as a keyed hash); both feed the CME office's view of suspicious check-ins.
     """
     now = now or timezone.now()
     activity = Activity.objects.select_related("site", "item").get(pk=activity.pk)
+    refuse_if_cancelled(activity, "check-in is closed and it offers no credit.")
     if not activity.is_live:
         raise ValidationError(
             "This activity has no room check-in: record your time on its page after you complete it."
@@ -156,13 +161,14 @@ def presence_record(
     """Add minutes a person was present (a virtual room, a recording watched, an enduring material done).
 
     Counted while the activity's check-in window is open; afterwards only where enduring credit
-    is open. Minutes add up, capped at the activity's length for a live activity. The first
+    is open; never once the activity is cancelled. Minutes add up, capped at the activity's length for a live activity. The first
     minutes make the attendance (and its ledger record). Minutes the learner types in (source
     "self") count only for an enduring material: a live activity's time is counted by the app
     that saw it (events' virtual room and recording player).
     """
     now = now or timezone.now()
     activity = Activity.objects.select_related("site", "item").get(pk=activity.pk)
+    refuse_if_cancelled(activity, "time no longer counts toward credit.")
     try:
         minutes = int(minutes)
     except (TypeError, ValueError):

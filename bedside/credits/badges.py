@@ -28,6 +28,7 @@ from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import OKPKey
 
 from bedside.credits import credit_types
+from bedside.credits.activities import cancelled_on
 from bedside.credits.models import Claim
 
 CONTEXT = [
@@ -200,4 +201,7 @@ def verify(token: str) -> Verification:
         return Verification(
             False, "The signature is ours, but the credit in this badge does not match the record.", vc
         )
-    return Verification(True, "Verified: signed by this Bedside, and the claim stands.", vc, claim)
+    reason = "Verified: signed by this Bedside, and the claim stands."
+    if claim.activity.cancelled_at is not None:
+        reason += f" {cancelled_on(claim.activity)}, after this credit was claimed."
+    return Verification(True, reason, vc, claim)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bedside.core.rotating_codes import qr_png_data_uri
 from bedside.credits import credit_types
 from bedside.credits.models import Claim
-from bedside.credits.services import activity_zone
+from bedside.credits.services import activity_zone, cancelled_on
 
 
 def verify_url(claim: Claim) -> str:
@@ -35,6 +35,7 @@ def certificate_context(claim: Claim) -> dict:
         "verify_url": url,
         "qr": qr_png_data_uri(url, scale=4),
         "ama": claim.credit_type == credit_types.CreditType.AMA_PRA_1,
+        "cancelled": cancelled_on(activity),  # no certificate or badge is issued for a cancelled activity
     }
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bedside.audit.services import audit
 from bedside.credits import credit_types
-from bedside.credits.activities import activity_zone
+from bedside.credits.activities import activity_zone, refuse_if_cancelled
 from bedside.credits.models import Activity, Agreement, Attendance, Claim, CreditOffer, Evaluation
 from bedside.people.models import Person
 from bedside.records.services import record_add
@@ -37,8 +37,10 @@ def evaluation_submit(
     comments: str = "",
     now: dt.datetime | None = None,
 ) -> Evaluation:
-    """A learner who attended evaluates the activity, once."""
+    """A learner who attended evaluates the activity, once (not once it is cancelled)."""
     now = now or timezone.now()
+    activity = Activity.objects.select_related("site").get(pk=activity.pk)
+    refuse_if_cancelled(activity, "it takes no more evaluations.")
     attendance = Attendance.objects.filter(activity=activity, person=person).first()
     if attendance is None:
         raise ValidationError("Evaluate after you attend: check in (or record your time) first.")
@@ -80,10 +82,12 @@ def claim(
     """Claim credit: after attending and (where required) evaluating, within the offer and the time attended.
 
     `amount=None` claims the most allowed. Writes one ledger record (verb claimed, with the credit
-    amount and type) and the claim its certificate and badge are issued for. A second claim is refused.
+    amount and type) and the claim its certificate and badge are issued for. A second claim, or a
+    claim on a cancelled activity, is refused.
     """
     now = now or timezone.now()
     activity = Activity.objects.select_related("site", "item").get(pk=activity.pk)
+    refuse_if_cancelled(activity, "credit can no longer be claimed for it.")
     label = credit_types.label_of(credit_type)
     attendance = Attendance.objects.select_for_update().filter(activity=activity, person=person).first()
     if attendance is None:

@@ -104,6 +104,11 @@ class Activity(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Cancelled: no check-in, time, evaluation, claim or certificate after this",
+    )
 
     class Meta:
         ordering = ["-starts_at", "pk"]
@@ -139,6 +144,8 @@ class Activity(models.Model):
 
     def enduring_open(self, now: dt.datetime) -> bool:
         """Whether credit can be earned now without having been there live."""
+        if self.cancelled_at is not None:
+            return False
         if not self.is_live:
             return self.starts_at <= now and (self.enduring_until is None or now <= self.enduring_until)
         return (

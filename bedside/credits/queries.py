@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bedside.credits import credit_types
 from bedside.credits.models import Activity, Attendance, Claim, CreditOffer, Evaluation
-from bedside.credits.services import checkin_open
+from bedside.credits.services import cancelled_on, checkin_open
 from bedside.people.models import Person
 
 
@@ -36,8 +36,9 @@ class Panel:
     enduring_open: bool
     not_yet: bool  # before the check-in window
     minutes_attended: int
-    step: str  # "wait", "checkin", "record_time", "watch", "evaluate", "claim", "done", "closed"
+    step: str  # "wait", "checkin", "record_time", "watch", "evaluate", "claim", "done", "closed", "cancelled"
     urls: dict[str, str] = field(default_factory=dict)
+    cancelled: str = ""  # "This activity was cancelled on 26 Nov 2026", or ""
 
     @property
     def attended(self) -> bool:
@@ -49,6 +50,8 @@ class Panel:
 
 
 def _step(activity: Activity, attendance, evaluation, claim, checkin: bool, enduring: bool, now) -> str:
+    if activity.cancelled_at is not None:
+        return "cancelled"
     if claim is not None:
         return "done"
     if attendance is None:
@@ -106,6 +109,7 @@ def panel_for(activity: Activity, person: Person, now: dt.datetime) -> Panel:
         minutes_attended=minutes,
         step=_step(activity, attendance, evaluation, claim, is_open, enduring, now),
         urls=urls,
+        cancelled=cancelled_on(activity),
     )
 
 

@@ -2,6 +2,7 @@
 
 A higher app (events) may show the same code on its own pages: render `credits/_screen_code.html`
 with `screen_context(request, activity, now)` and a `refresh_url` that answers the same fragment.
+A cancelled activity shows no code: the fragment says why and stops refreshing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from bedside.core.rotating_codes import qr_svg
 from bedside.credits.models import Activity
-from bedside.credits.services import CODE_STEP_SECONDS, checkin_open, rotating_code
+from bedside.credits.services import CODE_STEP_SECONDS, cancelled_on, checkin_open, rotating_code
 
 
 def screen_context(
@@ -23,6 +24,7 @@ def screen_context(
     code = rotating_code(activity)
     url = request.build_absolute_uri(reverse("credits-checkin", args=[activity.pk])) + "?c=" + code.token(now)
     return {
+        "cancelled": cancelled_on(activity),  # no code, and the fragment stops refreshing
         "open": checkin_open(activity, now),
         "not_yet": now < activity.checkin_opens_at,
         "code": code.short_code(now),

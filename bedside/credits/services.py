@@ -12,9 +12,12 @@ names importable as `credits.services.<name>` for the apps that call them.
 
 from bedside.credits.activities import (  # noqa: F401
     ACTIVITY_FIELDS,
+    activity_cancel,
     activity_create,
     activity_update,
     activity_zone,
+    cancelled_on,
+    refuse_if_cancelled,
     require_cme,
 )
 from bedside.credits.attendance import (  # noqa: F401

@@ -32,6 +32,11 @@ def device_of(request: HttpRequest) -> str:
     return value if 16 <= len(value) <= 64 and value.replace("-", "").replace("_", "").isalnum() else ""
 
 
+def _refused_status(request: HttpRequest, activity: Activity) -> int:
+    """A post refused because the activity is cancelled answers 409 (the page says why); else 200."""
+    return 409 if request.method == "POST" and activity.cancelled_at is not None else 200
+
+
 def _with_device(request: HttpRequest, response: HttpResponse, device: str) -> HttpResponse:
     if request.COOKIES.get(DEVICE_COOKIE) != device:
         response.set_cookie(
@@ -69,7 +74,10 @@ def checkin(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.success(request, f"Checked in to “{activity.title}”.")
             return _with_device(request, redirect("credits-activity", activity.pk), device)
     panel = queries.panel_for(activity, request.user, now)
-    response = render(request, "credits/checkin.html", {"activity": activity, "form": form, "panel": panel})
+    response = render(
+        request, "credits/checkin.html", {"activity": activity, "form": form, "panel": panel},
+        status=_refused_status(request, activity),
+    )  # fmt: skip
     return _with_device(request, response, device)
 
 
@@ -94,7 +102,10 @@ def evaluate(request: HttpRequest, activity_id: int) -> HttpResponse:
             messages.success(request, "Thank you: your evaluation is in. You can claim your credit now.")
             return redirect("credits-claim", activity.pk)
     panel = queries.panel_for(activity, request.user, now)
-    return render(request, "credits/evaluate.html", {"activity": activity, "form": form, "panel": panel})
+    return render(
+        request, "credits/evaluate.html", {"activity": activity, "form": form, "panel": panel},
+        status=_refused_status(request, activity),
+    )  # fmt: skip
 
 
 @login_required
@@ -119,7 +130,10 @@ def claim(request: HttpRequest, activity_id: int) -> HttpResponse:
                 request, f"{made.amount} {made.get_credit_type_display()} claimed. Here is your certificate."
             )
             return redirect("credits-certificate", made.code)
-    return render(request, "credits/claim.html", {"activity": activity, "form": form, "panel": panel})
+    return render(
+        request, "credits/claim.html", {"activity": activity, "form": form, "panel": panel},
+        status=_refused_status(request, activity),
+    )  # fmt: skip
 
 
 @login_required

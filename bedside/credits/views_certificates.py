@@ -24,6 +24,13 @@ def own_claim(request: HttpRequest, code: str) -> Claim:
     )
 
 
+def _not_issued(request: HttpRequest, claim: Claim) -> HttpResponse | None:
+    """A cancelled activity issues no certificate or badge: the certificate page says why (410)."""
+    if claim.activity.cancelled_at is None:
+        return None
+    return render(request, "credits/certificate.html", certificates.certificate_context(claim), status=410)
+
+
 @login_required
 @require_safe
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
@@ -35,6 +42,8 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
 @require_safe
 def certificate_pdf(request: HttpRequest, code: str) -> HttpResponse:
     claim = own_claim(request, code)
+    if (refused := _not_issued(request, claim)) is not None:
+        return refused
     response = HttpResponse(certificates.certificate_pdf(claim), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificate-{claim.code}.pdf"'
     return response
@@ -55,6 +64,8 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 def badge(request: HttpRequest, code: str) -> HttpResponse:
     """The signed Open Badges 3.0 credential (VC-JWT) to keep in a wallet or send to a board."""
     claim = own_claim(request, code)
+    if (refused := _not_issued(request, claim)) is not None:
+        return refused
     response = HttpResponse(badges.badge_jwt(claim), content_type="application/jwt")
     response["Content-Disposition"] = f'attachment; filename="badge-{claim.code}.jwt"'
     return response

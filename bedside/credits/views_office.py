@@ -123,8 +123,19 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_manage(request: HttpRequest, activity_id: int) -> HttpResponse:
-    """One activity for the office: its details (editable), attendance, evaluations and credit."""
+    """One activity for the office: its details (editable), attendance, evaluations and credit; or cancel it."""
     activity = office_activity(request, activity_id)
+    if request.method == "POST" and request.POST.get("action") == "cancel":
+        try:
+            services.activity_cancel(actor=request.user, activity=activity)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                "Activity cancelled: no more check-ins, claims or certificates. What was recorded stays.",
+            )
+        return redirect("credits-office-activity", activity.pk)
     tz = services.activity_zone(activity)
     initial = {name: getattr(activity, name) for name in services.ACTIVITY_FIELDS}
     for name in ("starts_at", "ends_at", "enduring_until"):
@@ -154,6 +165,7 @@ def activity_manage(request: HttpRequest, activity_id: int) -> HttpResponse:
         "summary": queries.activity_summary(activity),
         "rows": rows,
         "shared_devices": queries.suspicious_checkins(Activity.objects.filter(pk=activity.pk)),
+        "cancelled": services.cancelled_on(activity),
     }
     return render(request, "credits/office_activity.html", context)
 
