@@ -7,6 +7,7 @@ objectives, description, site, location and format follow the event on every cha
 organiser who only teaches may still move the talk: `activity_sync` passes the change on. Both
 go through the credits services with `actor=None` once events has checked access, and
 `source_app="events"`, `source_id=<event id>` point back (credits never imports events).
+Cancelling the event cancels its activity in the same transaction (`activity_close`).
 
 Once someone has claimed, the credits service refuses to change the offers or the times; its
 ValidationError rises through the event's own transaction, so nothing is written.
@@ -173,6 +174,16 @@ def activity_sync(event: Event) -> None:
     """Pass the event's title, times, objectives, site and place on to its activity (if it offers credit)."""
     if event.activity_id is not None:
         event.activity = credits.activity_update(actor=None, activity=event.activity, **followed(event))
+
+
+def activity_close(event: Event) -> None:
+    """Cancel the activity of a cancelled event (if it offers credit and the CME office has not already)."""
+    if event.activity_id is None:
+        return
+    activity = Activity.objects.select_for_update().get(pk=event.activity_id)
+    if activity.cancelled_at is None:
+        activity = credits.activity_cancel(actor=None, activity=activity, now=event.cancelled_at)
+    event.activity = activity
 
 
 # --- A series' default --------------------------------------------------------------------------------

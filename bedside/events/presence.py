@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bedside.credits.models import Activity, Attendance
-from bedside.credits.services import checkin_open, presence_record
+from bedside.credits.services import checkin_open, presence_record, refuse_if_cancelled
 from bedside.events.models import Event
 from bedside.events.models_recordings import Recording, Watching, WatchTime
 from bedside.people.models import Person
@@ -48,6 +48,7 @@ def activity_of(event: Event) -> Activity | None:
 def _refuse_unless_counting(event: Event, activity: Activity | None, watching: str, now: dt.datetime):
     if activity is None:
         raise ValidationError("This event offers no credit, so time is not counted.")
+    refuse_if_cancelled(activity, "time watching it no longer counts toward credit.")
     if watching == Watching.LIVE:
         if not event.online:
             raise ValidationError("This event is in the room only: check in with the code on the screen.")
@@ -70,7 +71,8 @@ def heartbeat(
 ) -> Beat:
     """Count the time since this person's previous beat on this event, and pass whole minutes to credits.
 
-    Refused (ValidationError, nothing written): an event without credit, the live room outside the
+    Refused (ValidationError, nothing written): an event without credit or whose activity is
+    cancelled, the live room outside the
     check-in window or for an event in the room only, a recording not published or whose enduring
     credit is closed (or never allowed), an unknown state.
     """

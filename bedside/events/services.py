@@ -274,6 +274,8 @@ def series_schedule(
 
 @transaction.atomic
 def event_cancel(*, actor: Person | None, event: Event, now: dt.datetime | None = None) -> Event:
+    """Cancel the event, and its credit activity with it (no check-in, time, claim or certificate
+    after this; what was recorded before stays)."""
     if actor is not None and not can_organise(actor, event):
         raise PermissionDenied(NOT_ORGANISER)
     if event.cancelled_at:
@@ -281,6 +283,7 @@ def event_cancel(*, actor: Person | None, event: Event, now: dt.datetime | None 
     event.cancelled_at = now or timezone.now()
     event.save(update_fields=["cancelled_at"])
     audit(actor=actor, action="events.event.cancel", target=event)
+    credit.activity_close(event)
     return event
 
 

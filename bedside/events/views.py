@@ -103,8 +103,8 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def credit_context(event: Event, person, now) -> dict:
-    """The person's credit panel on an event that offers credit (none once it is cancelled)."""
-    if event.activity_id is None or event.cancelled_at:
+    """The person's credit panel on an event that offers credit (once it is cancelled, the panel says so)."""
+    if event.activity_id is None:
         return {"panel": None}
     return {"panel": credit_queries.panel_for(event.activity, person, now)}
 
@@ -113,7 +113,7 @@ def _credit_action(request: HttpRequest, event: Event, now) -> HttpResponse:
     """Check in with the room's code, or claim credit, from the event's page (or its live page, `?from=live`):
     the credits services decide, and a refusal is shown on the page with nothing written."""
     back = redirect("event-live" if request.GET.get("from") == "live" else "event", event.pk)
-    if event.activity_id is None or event.cancelled_at:
+    if event.activity_id is None:
         messages.error(request, "This event offers no credit.")
         return back
     person, action = request.user, request.POST.get("credit")

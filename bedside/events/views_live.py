@@ -182,8 +182,9 @@ def moderate(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def _screen(request: HttpRequest, event: Event) -> dict:
-    """The rotating check-in code (QR and six digits) for the room screen, where the event offers credit."""
-    if event.activity_id is None or event.cancelled_at:
+    """The rotating check-in code (QR and six digits) for the room screen, where the event offers credit;
+    once the event is cancelled (and its activity with it), no code but a line that says so."""
+    if event.activity_id is None:
         return {"screen": None}
     refresh = reverse("event-screen-code", args=[event.pk])
     return {"screen": screen_context(request, event.activity, timezone.now(), refresh_url=refresh)}

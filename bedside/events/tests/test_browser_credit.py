@@ -225,3 +225,25 @@ def test_the_cme_office_sets_up_a_talk_offering_credit_on_a_phone(live_server, s
         "Offers up to 1.00 AMA PRA Category 1 Credit™ through Harbor General Office of CME."
     ).wait_for()
     check_page(office, "events-credit-organise-manage")
+
+
+def test_a_cancelled_talk_says_so_to_the_physician_the_moderator_and_the_office(
+    rounds, live_server, sessions
+):
+    event, base = rounds["event"], live_server.url
+    services.event_cancel(actor=None, event=event)
+    physician = sessions("physician@example.org", PHONE)
+    physician.goto(f"{base}/events/{event.pk}/")
+    panel = physician.locator(".credit-panel")
+    assert panel.get_by_text("This activity was cancelled on").is_visible()
+    assert physician.get_by_label("Check-in code").count() == 0
+    check_page(physician, "events-credit-cancelled")
+    moderator = sessions("moderator@example.org", PHONE)
+    moderator.goto(f"{base}/events/{event.pk}/moderate/")
+    assert moderator.locator(".screen-code").get_by_text("check-in is closed").is_visible()
+    assert moderator.locator(".screen-code .code").count() == 0
+    check_page(moderator, "events-credit-cancelled-moderator")
+    office = sessions("cme@example.org", DESKTOP)
+    office.goto(f"{base}/credits/office/a/{event.activity_id}/")
+    assert office.get_by_text("the attendance and claims below were recorded before").is_visible()
+    check_page(office, "credits-office-cancelled")
