@@ -90,7 +90,7 @@ def event(request: HttpRequest, event_id: int) -> HttpResponse:
             "seats_left": None if event.capacity is None else max(event.capacity - taken, 0),
             "over": event.ends_at <= now,
             "live": event.dialogue_open(now),
-            "links_shown": place is not None or not event.registration_required,
+            "links_shown": not event.cancelled_at and (place is not None or not event.registration_required),
             "can_moderate": dialogue.is_moderator(person, event),
             "speaks": event.speakers.filter(person=person).exists(),
             "can_organise": services.can_organise(person, event),

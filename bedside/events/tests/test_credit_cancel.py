@@ -102,6 +102,7 @@ def test_the_cancelled_event_shows_no_check_in_code_and_says_why(accredited, edu
     page = client.get(f"/events/{event.pk}/").content.decode()
     assert "This event is cancelled." in page and f"{REASON}. It offers no credit" in page
     assert 'name="code"' not in page and 'value="claim"' not in page
+    assert "stream.example.org" not in page and "No stream: the event is cancelled." in page
     live = client.get(f"/events/{event.pk}/live/").content.decode()
     assert REASON in live and 'name="code"' not in live and 'href="#credit"' not in live
     before = written()
