@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 import zoneinfo
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -76,6 +76,13 @@ def _text(parent: ET.Element, tag: str, value) -> ET.Element:
 
 def _yes_no(value: bool) -> str:
     return "Yes" if value else "No"
+
+
+def reported(activities: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The activities the accreditor hears of: a cancelled activity that nobody claimed never took
+    place for anyone (one claimed before it was cancelled stays, with its learners)."""
+    claimed = Claim.objects.filter(activity=OuterRef("pk"))
+    return activities.exclude(Q(cancelled_at__isnull=False) & ~Exists(claimed))
 
 
 def activities_xml(activities: QuerySet[Activity], *, created: dt.datetime) -> bytes:

@@ -173,13 +173,15 @@ def activity_manage(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_safe
 def pars_activities(request: HttpRequest) -> HttpResponse:
-    """The month's activities (by start, in the system's zone) as the PARS activity file."""
+    """The month's activities (by start, in the system's zone) as the PARS activity file, but those
+    cancelled without a claim."""
     _require_office(request)
     month = _month(request)
     start, end = exports.month_bounds(month, system_tz())
-    rows = _activities(request).filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at")
+    rows = exports.reported(_activities(request).filter(starts_at__gte=start, starts_at__lt=end))
     response = HttpResponse(
-        exports.activities_xml(rows, created=timezone.now()), content_type="application/xml"
+        exports.activities_xml(rows.order_by("starts_at"), created=timezone.now()),
+        content_type="application/xml",
     )
     response["Content-Disposition"] = f'attachment; filename="pars-activities-{month:%Y-%m}.xml"'
     return response

@@ -170,8 +170,14 @@ def test_pars_activity_file_has_the_published_elements(client, office, make_pers
     attend_and_claim(talk, make_person(role="MD"))
     attend_and_claim(talk, make_person(), credit_type="ancc")
     elsewhere = credit_activity(starts_at=START, site=f.SiteFactory(), title="Not ours")
+    called_off = credit_activity(starts_at=START, site=site, title="Called off")
+    services.activity_cancel(actor=None, activity=called_off, now=START - dt.timedelta(days=1))
+    services.activity_cancel(
+        actor=None, activity=talk, now=START + dt.timedelta(days=1)
+    )  # claimed first: stays
     client.force_login(office)
     response = client.get(reverse("credits-pars-activities") + "?month=2026-11")
+    assert called_off.title not in response.content.decode()  # cancelled, nobody claimed: never took place
     root = ET.fromstring(response.content)
     records = root.findall("MedicalEducationMetrics")
     assert len(records) == 1 and elsewhere.title not in response.content.decode()
