@@ -8,7 +8,8 @@ correction) or "reset" (the meaning changed: they learn it again).
 
 import base64
 import binascii
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -29,6 +30,7 @@ NOT_AN_EDUCATOR = "Decks and cards are written by educators: you hold no teachin
 DECK_MISSING = "There is no such deck among the decks you look after."
 CARD_MISSING = "There is no such card in the decks you look after."
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+Id = Annotated[int, Path(..., ge=1, le=MAX_ID)]
 
 
 def _educator(person: Person | None) -> Person | None:
@@ -211,6 +213,13 @@ def _version(version_id: int | None) -> ItemVersion | None:
     return version
 
 
+def _if_given(body: Schema, name: str, convert: Callable[[Any], Any] = lambda value: value) -> Any:
+    """A PATCH body's field, converted, where the body sets it (null included); UNSET where it leaves it out."""
+    if name not in body.model_fields_set:
+        return UNSET
+    return convert(getattr(body, name))
+
+
 def _image(image: ImageIn | None) -> ContentFile | None:
     if image is None:
         return None
@@ -261,7 +270,7 @@ def authoring_deck_create(request: HttpRequest, body: DeckIn):
     url_name="drills-authoring-decks-detail",
     summary="A deck you look after",
 )
-def authoring_deck(request: HttpRequest, deck_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
+def authoring_deck(request: HttpRequest, deck_id: Id):
     return _deck_out(_deck(request, deck_id))
 
 
@@ -271,15 +280,12 @@ def authoring_deck(request: HttpRequest, deck_id: Annotated[int, Path(..., ge=1,
     url_name="drills-authoring-decks-update",
     summary="Change a deck",
 )
-def authoring_deck_update(
-    request: HttpRequest, deck_id: Annotated[int, Path(..., ge=1, le=MAX_ID)], body: DeckPatch
-):
+def authoring_deck_update(request: HttpRequest, deck_id: Id, body: DeckPatch):
     """Change only the fields given; moving the deck to another unit needs a teaching grant there."""
     deck = _deck(request, deck_id)
-    given = body.model_dump(exclude_unset=True)
     deck_update(
         actor=request.auth, deck=deck, title=body.title, description=body.description,
-        unit=_unit(body.unit) if "unit" in given else UNSET, desired_retention=body.desired_retention,
+        unit=_if_given(body, "unit", _unit), desired_retention=body.desired_retention,
         goal_recall=body.goal_recall, new_per_day=body.new_per_day,
     )  # fmt: skip
     return _deck_out(Deck.objects.select_related("item").get(pk=deck.pk))
@@ -292,7 +298,7 @@ def authoring_deck_update(
     summary="A deck's cards",
 )
 @paginate(Page)
-def authoring_cards(request: HttpRequest, deck_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
+def authoring_cards(request: HttpRequest, deck_id: Id):
     """The deck's cards in order, retired ones included (`active` false)."""
     deck = _deck(request, deck_id)
     return [_card_out(c) for c in deck.cards.order_by("position", "pk")]
@@ -322,7 +328,7 @@ def authoring_card_create(request: HttpRequest, body: CardIn):
     url_name="drills-authoring-cards-detail",
     summary="A card of a deck you look after",
 )
-def authoring_card(request: HttpRequest, card_id: Annotated[int, Path(..., ge=1, le=MAX_ID)]):
+def authoring_card(request: HttpRequest, card_id: Id):
     return _card_out(_card(request, card_id))
 
 
@@ -332,18 +338,15 @@ def authoring_card(request: HttpRequest, card_id: Annotated[int, Path(..., ge=1,
     url_name="drills-authoring-cards-update",
     summary="Change a card",
 )
-def authoring_card_update(
-    request: HttpRequest, card_id: Annotated[int, Path(..., ge=1, le=MAX_ID)], body: CardPatch
-):
+def authoring_card_update(request: HttpRequest, card_id: Id, body: CardPatch):
     """Change only the fields given. When the content of a card learners studied changes, say
     `learners`: "keep" (a correction) or "reset" (the meaning changed). Editing a flagged card clears
     its flag (your review)."""
     card = _card(request, card_id)
-    given = body.model_dump(exclude_unset=True)
     edit = card_update(
         actor=request.auth, card=card, kind=body.kind, front=body.front, back=body.back, options=body.options,
-        correct_option=body.correct_option if "correct_option" in given else UNSET,
-        explanation=body.explanation, cites=_version(body.cites) if "cites" in given else UNSET,
+        correct_option=_if_given(body, "correct_option"),
+        explanation=body.explanation, cites=_if_given(body, "cites", _version),
         image=_image(body.image), image_alt=body.image.alt if body.image else None,
         remove_image=body.remove_image, learners=body.learners or "",
     )  # fmt: skip

@@ -152,19 +152,30 @@ def _credit_max(label: str) -> forms.DecimalField:
     )  # fmt: skip
 
 
-class CreditForm(AccessibleForm):
-    """The CME office's part of an event: whether and what credit it offers, and on what terms.
+class CreditOffersFields(forms.Form):
+    """The credit a talk offers, in both the CME office's forms: each credit type's maximum (none: not
+    offered), the accredited provider, its activity ID, and whether a claim waits for the evaluation."""
 
-    Used with prefix "credit" beside the event's own form; `terms(tz)` gives the service's CreditTerms
-    (the enduring date read as the end of that day where the event is)."""
-
-    offers_credit = forms.BooleanField(required=False, label="This talk offers continuing-education credit")
     ama_pra_1 = _credit_max("AMA PRA Category 1 Credit™ (maximum)")
     ancc = _credit_max("ANCC contact hours (maximum)")
     ipce = _credit_max("IPCE credit (maximum)")
     hospital_ce = _credit_max("Hospital CE hours (maximum)")
     provider_name = forms.CharField(label="Accredited provider", max_length=200, required=False)
     accreditor_activity_id = forms.CharField(label="Activity ID (PARS)", max_length=40, required=False)
+    evaluation_required = forms.BooleanField(
+        required=False, initial=True, label="Evaluation required before a claim"
+    )
+
+    OFFER_FIELDS = ("ama_pra_1", "ancc", "ipce", "hospital_ce")
+
+
+class CreditForm(CreditOffersFields, AccessibleForm):
+    """The CME office's part of an event: whether and what credit it offers, and on what terms.
+
+    Used with prefix "credit" beside the event's own form; `terms(tz)` gives the service's CreditTerms
+    (the enduring date read as the end of that day where the event is)."""
+
+    offers_credit = forms.BooleanField(required=False, label="This talk offers continuing-education credit")
     joint_provider_name = forms.CharField(
         label="Joint provider",
         max_length=200,
@@ -179,9 +190,6 @@ class CreditForm(AccessibleForm):
         queryset=Topic.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Licence topics it counts toward",
     )  # fmt: skip
-    evaluation_required = forms.BooleanField(
-        required=False, initial=True, label="Evaluation required before a claim"
-    )
     enduring_until = forms.DateField(
         required=False, label="Credit for watching the recording until", help_text="Leave empty for live credit only",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -193,7 +201,10 @@ class CreditForm(AccessibleForm):
         label="Check-in closes (minutes after the end)", initial=30, min_value=0, max_value=1440
     )
 
-    OFFER_FIELDS = ("ama_pra_1", "ancc", "ipce", "hospital_ce")
+    field_order = (
+        "offers_credit", *CreditOffersFields.OFFER_FIELDS, "provider_name", "accreditor_activity_id",
+        "joint_provider_name", "commercial_supporters", "target_audience", "topics", "evaluation_required",
+    )  # fmt: skip
 
     def __init__(self, *args, offered: bool = False, **kwargs):
         kwargs.setdefault("prefix", "credit")
@@ -247,24 +258,13 @@ class CreditForm(AccessibleForm):
         )  # fmt: skip
 
 
-class SeriesCreditForm(AccessibleForm):
+class SeriesCreditForm(CreditOffersFields, AccessibleForm):
     """What each talk the series schedules from now on offers (the CME office); no maximum: none."""
 
-    ama_pra_1 = _credit_max("AMA PRA Category 1 Credit™ (maximum)")
-    ancc = _credit_max("ANCC contact hours (maximum)")
-    ipce = _credit_max("IPCE credit (maximum)")
-    hospital_ce = _credit_max("Hospital CE hours (maximum)")
-    provider_name = forms.CharField(label="Accredited provider", max_length=200, required=False)
-    accreditor_activity_id = forms.CharField(label="Activity ID (PARS)", max_length=40, required=False)
-    evaluation_required = forms.BooleanField(
-        required=False, initial=True, label="Evaluation required before a claim"
-    )
     enduring_days = forms.IntegerField(
         required=False, min_value=1, max_value=730, label="Credit for watching the recording (days after each talk)",
         help_text="Leave empty for live credit only",
     )  # fmt: skip
-
-    OFFER_FIELDS = CreditForm.OFFER_FIELDS
 
     def offers(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.OFFER_FIELDS}
