@@ -74,7 +74,12 @@ def take_part(activity, person, *, at, rng, credit_type, device="", amount=None,
         services.presence_record(
             activity=activity, person=person, minutes=activity.minutes, source="self", now=at
         )
-    later = max(at, activity.ends_at) + dt.timedelta(minutes=rng.randint(5, 180))
+    evaluate_and_claim(activity, person, after=at, rng=rng, credit_type=credit_type, amount=amount, bias=bias)
+
+
+def evaluate_and_claim(activity, person, *, after, rng, credit_type, amount=None, bias=False) -> None:
+    """Evaluate, then claim, a few minutes to hours after attending (`after`) or the activity's end."""
+    later = max(after, activity.ends_at) + dt.timedelta(minutes=rng.randint(5, 180))
     services.evaluation_submit(
         activity=activity, person=person, objectives_met=rng.choice(["yes", "yes", "yes", "partly"]),
         free_of_bias=not bias, bias_comment="The speaker named one device brand throughout." if bias else "",

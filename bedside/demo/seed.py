@@ -151,6 +151,10 @@ def seed_hospital(
                 from bedside.demo.events import seed_events
 
                 report.counts.update(seed_events(now=now, rng=rng))
+            with step("recordings"):
+                from bedside.demo.recordings import seed_recordings
+
+                report.counts.update(seed_recordings(now=now, rng=rng))
             with step("drill citations"):
                 report.counts.update(cite_library())
     report.counts.update(writer.counts)

@@ -20,6 +20,7 @@ from bedside.demo.logins import DEMO_DOMAIN, DEMO_LOGINS, DEMO_PASSWORD
 from bedside.demo.seed import seed_hospital
 from bedside.demo.staffing import windows_of
 from bedside.demo.training import CATALOGUE, statement_for
+from bedside.events.models import Recording, WatchTime
 from bedside.people.models import Grant, Job, Person, Site, Unit
 from bedside.records.models import LearningItem, Record
 from bedside.rosters.models import Shift
@@ -43,6 +44,9 @@ def _summary(now: dt.datetime) -> dict:
         "statuses": Counter(with_status(required(), now).values_list("item__title", "status")),
         "records": sorted(Record.objects.values_list("person__email", "item__title", "at")),
         "units": sorted(Unit.objects.values_list("code", "beds")),
+        "watched": sorted(
+            WatchTime.objects.values_list("event__title", "person__email", "seconds", "started_at")
+        ),
     }
 
 
@@ -82,6 +86,8 @@ def test_seed_dates_nothing_after_its_clock():
     assert not Record.objects.filter(at__gt=now).exists()
     assert not Assignment.objects.filter(assigned_at__gt=now).exists()
     assert not LearningItem.objects.filter(created_at__gt=now).exists()
+    assert not Recording.objects.filter(published_at__gt=now).exists()
+    assert not WatchTime.objects.filter(started_at__gt=now).exists()
 
 
 def test_demo_wording_has_no_doubled_words_and_keeps_acronyms(seeded):
