@@ -14,6 +14,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bedside.audit.services import audit
@@ -62,7 +63,9 @@ def disclosure_lines(event: Event) -> list[str]:
 
 
 def body_of(event: Event, *, video_url: str) -> str:
-    """The resource's Markdown: title, when, speakers, disclosures summary, objectives, the video."""
+    """The resource's Markdown: title, when, speakers, disclosures summary, objectives, the watch page
+    (where time counts toward credit: a reader who finds the recording in the library goes there)
+    and the video itself."""
     local = timezone.localtime(event.starts_at, event.tz)
     speakers = list(event.speakers.all())
     parts = [f"Recording of **{event.title}**, {local:%A %d %B %Y, %H:%M} ({event.site.name}).", ""]
@@ -79,8 +82,14 @@ def body_of(event: Event, *, video_url: str) -> str:
     objectives = event.objective_list()
     if objectives:
         parts += ["## Learning objectives", *[f"{n}. {o}" for n, o in enumerate(objectives, 1)], ""]
+    watch = reverse("event-watch", args=[event.pk])
+    parts += [
+        f"[Watch it on the talk's page]({watch}): the time you watch there counts toward the talk's "
+        "credit while it offers enduring credit.",
+        "",
+    ]
     if video_url:
-        parts += [f"[Watch the recording]({video_url})", ""]
+        parts += [f"[Open the video on its own]({video_url}) (no time counted).", ""]
     return "\n".join(parts).strip() + "\n"
 
 

@@ -80,6 +80,11 @@ def test_publishing_makes_a_video_resource_with_the_talk_and_searchable_slides(t
     assert "Consultant, Acme Pharma (mitigated: Slides reviewed by the planning committee)" in version.body
     assert "Dr Sam Ortiz: nothing to disclose." in version.body
     assert "1. Recognise sepsis early" in version.body and "Start the bundle" in version.key_points
+    # A reader who finds it in the library is sent to the talk's page, where watching counts.
+    assert f"[Watch it on the talk's page](/events/{talk.pk}/recording/)" in version.body
+    assert (
+        "[Open the video on its own](https://video.example.org/rounds/1) (no time counted)." in version.body
+    )
     attachment = version.attachments.get()
     assert attachment.content_type == "application/pdf" and "Lactate clearance" in attachment.text
     collection = Collection.objects.get(slug=f"recordings-{talk.series.slug}")
