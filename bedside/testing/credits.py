@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from bedside.audit.models import AuditEntry
 from bedside.credits.credit_types import CreditType
-from bedside.credits.models import Activity
+from bedside.credits.models import Activity, Attendance, Claim, Evaluation
 from bedside.credits.services import activity_create, checkin, claim, evaluation_submit, rotating_code
+from bedside.records.models import Record
 
 
 def credit_activity(
@@ -53,3 +58,24 @@ def attend_and_claim(activity: Activity, person, *, credit_type="ama_pra_1", at=
     at = at or activity.starts_at + dt.timedelta(minutes=5)
     attend(activity, person, at=at, **attending)
     return claim(activity=activity, person=person, credit_type=credit_type, now=at)
+
+
+def credit_rows() -> tuple[int, int, int, int, int]:
+    """How many attendances, evaluations, claims, ledger records and audit entries there are: a
+    refusal changes none of them."""
+    return (
+        Attendance.objects.count(),
+        Evaluation.objects.count(),
+        Claim.objects.count(),
+        Record.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+def refused(message: str, call, **kwargs) -> None:
+    """`call(**kwargs)` raises a ValidationError containing `message`, and writes nothing."""
+    before = credit_rows()
+    with pytest.raises(ValidationError) as exc:
+        call(**kwargs)
+    assert message in " ".join(exc.value.messages), exc.value.messages
+    assert credit_rows() == before

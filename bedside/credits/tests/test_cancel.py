@@ -5,17 +5,16 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from bedside.audit.models import AuditEntry
 from bedside.credits import badges, queries, services
-from bedside.credits.models import Activity, Attendance, Claim, Evaluation
+from bedside.credits.models import Activity, Attendance, Claim
 from bedside.credits.tests.conftest import START
 from bedside.people.models import Capability
-from bedside.records.models import Record
 from bedside.testing import factories as f
-from bedside.testing.credits import attend, attend_and_claim, credit_activity
+from bedside.testing.credits import attend, attend_and_claim, credit_activity, credit_rows, refused
 
 pytestmark = pytest.mark.django_db
 CANCELLED_AT = START + dt.timedelta(minutes=20)  # Thu 26 Nov 2026, 08:20 in New York, during the talk
@@ -38,37 +37,19 @@ def talk(site):
     return credit_activity(starts_at=START, site=site)
 
 
-def written():
-    return (
-        Attendance.objects.count(),
-        Evaluation.objects.count(),
-        Claim.objects.count(),
-        Record.objects.count(),
-        AuditEntry.objects.count(),
-    )
-
-
-def refused(message, call, **kwargs):
-    before = written()
-    with pytest.raises(ValidationError) as exc:
-        call(**kwargs)
-    assert message in " ".join(exc.value.messages), exc.value.messages
-    assert written() == before
-
-
 # --- The service ---------------------------------------------------------------------------------------
 
 
 def test_cancelling_keeps_attendance_and_claims_and_audits_how_many(talk, office, make_person):
     claimed = attend_and_claim(talk, make_person(role="MD"))
     attend(talk, make_person(role="MD"), at=START + dt.timedelta(minutes=8))
-    before = written()[:4]
+    before = credit_rows()[:4]
 
     services.activity_cancel(actor=office, activity=talk, now=CANCELLED_AT)
 
     talk.refresh_from_db()
     assert talk.cancelled_at == CANCELLED_AT
-    assert written()[:4] == before  # attendance, evaluations, claims and ledger records all stay
+    assert credit_rows()[:4] == before  # attendance, evaluations, claims and ledger records all stay
     assert Claim.objects.get(pk=claimed.pk).record_id == claimed.record_id
     entry = AuditEntry.objects.get(action="credits.activity_cancel")
     assert entry.actor == office and entry.target_id == str(talk.pk)
@@ -144,7 +125,7 @@ def test_the_api_refuses_with_400_and_the_reason(client, talk, make_person):
     services.activity_cancel(actor=None, activity=talk, now=CANCELLED_AT)
     client.force_login(make_person(role="MD"))
     base = f"/api/v1/credits/activities/{talk.pk}"
-    before = written()
+    before = credit_rows()
     with time_machine.travel(AFTER, tick=False):
         checkin = client.post(
             f"{base}/checkin",
@@ -157,7 +138,7 @@ def test_the_api_refuses_with_400_and_the_reason(client, talk, make_person):
     assert checkin.json()["detail"] == f"{REASON}: check-in is closed and it offers no credit."
     assert claim.status_code == 400
     assert claim.json()["detail"] == f"{REASON}: credit can no longer be claimed for it."
-    assert written() == before
+    assert credit_rows() == before
 
 
 # --- The pages -----------------------------------------------------------------------------------------
@@ -169,12 +150,12 @@ def test_the_learner_pages_say_cancelled_and_a_check_in_post_is_409(client, talk
     with time_machine.travel(AFTER, tick=False):
         token = services.rotating_code(talk).token(AFTER)
         scanned = client.get(reverse("credits-checkin", args=[talk.pk]) + f"?c={token}").content.decode()
-        before = written()
+        before = credit_rows()
         posted = client.post(reverse("credits-checkin", args=[talk.pk]), {"code": token})
         activity_page = client.get(reverse("credits-activity", args=[talk.pk])).content.decode()
         claim_page = client.get(reverse("credits-claim", args=[talk.pk])).content.decode()
     assert REASON in scanned and 'name="code"' not in scanned
-    assert posted.status_code == 409 and REASON in posted.content.decode() and written() == before
+    assert posted.status_code == 409 and REASON in posted.content.decode() and credit_rows() == before
     assert f"{REASON}. It offers no credit" in activity_page and "Check in with the code" not in activity_page
     assert f"{REASON}: credit can no longer be claimed for it." in claim_page
     assert 'name="credit_type"' not in claim_page

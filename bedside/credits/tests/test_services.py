@@ -10,34 +10,15 @@ from bedside.assignments.services import assignments_create
 from bedside.audit.models import AuditEntry
 from bedside.credits import services
 from bedside.credits.credit_types import CreditType
-from bedside.credits.models import Activity, ActivityFormat, Attendance, Claim, Evaluation
+from bedside.credits.models import Activity, ActivityFormat
 from bedside.credits.tests.conftest import START
 from bedside.people.models import Capability
 from bedside.records.models import Record
 from bedside.testing import factories as f
-from bedside.testing.credits import attend, credit_activity
+from bedside.testing.credits import attend, credit_activity, refused
 
 pytestmark = pytest.mark.django_db
 D = Decimal
-
-
-def counts():
-    return (
-        Attendance.objects.count(),
-        Evaluation.objects.count(),
-        Claim.objects.count(),
-        Record.objects.count(),
-        AuditEntry.objects.count(),
-    )
-
-
-def refused(message, call, **kwargs):
-    """The call raises a ValidationError containing `message`, and writes nothing."""
-    before = counts()
-    with pytest.raises(ValidationError) as exc:
-        call(**kwargs)
-    assert message in " ".join(exc.value.messages), exc.value.messages
-    assert counts() == before
 
 
 def checkin_refused(message, activity, person, at, code):
