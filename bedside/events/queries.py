@@ -15,6 +15,7 @@ from bedside.events.models import (
     PollStatus,
     Question,
     QuestionStatus,
+    Recording,
     Registration,
     Vote,
 )
@@ -43,6 +44,17 @@ def upcoming(person: Person | None, now: dt.datetime, *, limit: int = 50) -> lis
         .filter(ends_at__gte=now, cancelled_at__isnull=True)
         .prefetch_related("speakers")
         .order_by("starts_at")[:limit]
+    )
+
+
+def recent_recordings(person: Person | None, *, limit: int = 6) -> list[Recording]:
+    """The newest recordings of events the person may open, whose library resource is not retired."""
+    return list(
+        Recording.objects.filter(
+            event__in=visible_events(person).values("pk"), resource__retired_at__isnull=True
+        )
+        .select_related("event__site", "event__series")
+        .order_by("-published_at", "-pk")[:limit]
     )
 
 

@@ -42,6 +42,7 @@ def events_home(request: HttpRequest) -> HttpResponse:
         {
             "live": live,
             "events": [e for e in events if e not in live],
+            "recordings": queries.recent_recordings(request.user),
             "series": Series.objects.select_related("site").order_by("title"),
             "organiser": organiser_departments(request.user).exists(),
             "now": now,

@@ -219,3 +219,23 @@ def test_the_organiser_page_publishes_and_the_event_page_links_the_recording(
     watch = client.get(f"/events/{talk.pk}/recording/").content.decode()
     assert "https://v.example.org/1" in watch and "Slides (PDF" in watch
     assert client.get(f"/events/organise/{talk.pk}/recording/").status_code in (403, 404)
+
+
+def test_the_events_page_lists_the_newest_recordings_to_those_who_may_watch_them(
+    talk, educator, make_person, client
+):
+    from bedside.library.services import resource_retire
+
+    recording = recordings.recording_publish(
+        actor=educator, event=talk, minutes=58, video_url="https://video.example.org/rounds/1"
+    )
+    nurse, outsider = make_person(), make_person(role=None, unit=None)
+    client.force_login(nurse)
+    home = client.get("/events/").content.decode()
+    assert "<h2>Recordings</h2>" in home and f'href="/events/{talk.pk}/recording/"' in home
+    assert "Medicine Grand Rounds" in home and "58 min" in home
+    client.force_login(outsider)  # an outside clinician: the talk is not public
+    assert f"/events/{talk.pk}/recording/" not in client.get("/events/").content.decode()
+    resource_retire(resource=recording.resource, actor=None)
+    client.force_login(nurse)
+    assert "<h2>Recordings</h2>" not in client.get("/events/").content.decode()
