@@ -92,9 +92,9 @@ def checkin(
 ) -> Attendance:
     """Check a person in with the room's rotating code (QR token or six digits), within the window.
 
-    Refused, writing nothing: a cancelled activity, an activity without live attendance, outside the window (by default
-    15 minutes before the start to 30 minutes after the end), a code of another activity, an
-    expired or wrong code, a second check-in. `device` is the browser's device id, `ip` the client
+    Refused, writing nothing: a cancelled activity, an activity without live attendance, outside
+    the window (by default 15 minutes before the start to 30 minutes after the end), a code of
+    another activity, an expired or wrong code, a second check-in. `device` is the browser's device id, `ip` the client
     address (kept only as a keyed hash); both feed the CME office's view of suspicious check-ins.
     """
     now = now or timezone.now()
@@ -161,8 +161,8 @@ def presence_record(
     """Add minutes a person was present (a virtual room, a recording watched, an enduring material done).
 
     Counted while the activity's check-in window is open; afterwards only where enduring credit
-    is open; never once the activity is cancelled. Minutes add up, capped at the activity's length for a live activity. The first
-    minutes make the attendance (and its ledger record). Minutes the learner types in (source
+    is open; never once the activity is cancelled. Minutes add up, capped at the activity's length
+    for a live activity. The first minutes make the attendance (and its ledger record). Minutes the learner types in (source
     "self") count only for an enduring material: a live activity's time is counted by the app
     that saw it (events' virtual room and recording player).
     """

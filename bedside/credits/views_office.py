@@ -123,7 +123,8 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_manage(request: HttpRequest, activity_id: int) -> HttpResponse:
-    """One activity for the office: its details (editable), attendance, evaluations and credit; or cancel it."""
+    """One activity for the office: its details (editable), attendance, evaluations and credit; or
+    cancel it."""
     activity = office_activity(request, activity_id)
     if request.method == "POST" and request.POST.get("action") == "cancel":
         try:

@@ -8,10 +8,10 @@ talk, so its two recordings still count when the demo starts; Critical Care Gran
 only, so its recording plays but earns nothing.
 
 Watching goes through `events.presence.heartbeat`, as the watch page's button does: "start", a beat a
-minute (the page in a background tab, whose timer the browser slows to once a minute; the server counts a
-beat up to `MAX_STEP_SECONDS` late), "pause". The demo physician, who missed the second Medicine talk, watched all of its
-recording, evaluated it and claimed enduring credit; the demo nurse and three colleagues watched part of
-the fourth. Every moment lies days before the seed's clock.
+minute (the page in a background tab, whose timer the browser slows to once a minute; the server counts
+a beat up to `MAX_STEP_SECONDS` late), "pause". The demo physician, who missed the second Medicine talk,
+watched all of its recording, evaluated it and claimed enduring credit; the demo nurse and three
+colleagues watched part of the fourth. Every moment lies days before the seed's clock.
 """
 
 from __future__ import annotations
