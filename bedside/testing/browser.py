@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
@@ -20,12 +21,28 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
 
 
 def serious_violations(page) -> list[str]:
-    results = _axe.run(page)
+    results = _run_axe(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
         if v.get("impact") in ("serious", "critical")
     ]
+
+
+def _run_axe(page):
+    """Axe over the page once it has loaded.
+
+    A click that follows a link returns when the next page has started to load, not when it has
+    loaded; axe run in between finds no document ("reading 'documentElement'") or loses its context
+    to the navigation. So wait for the load event, and if the page still moved under axe, wait
+    again and run it once more.
+    """
+    page.wait_for_load_state()
+    try:
+        return _axe.run(page)
+    except PlaywrightError:
+        page.wait_for_load_state()
+        return _axe.run(page)
 
 
 def check_page(page, name: str) -> None:
