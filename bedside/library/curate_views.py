@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bedside.library import queries, reviews
 from bedside.library.attachments import attachment_add
+from bedside.library.comparing import diff_counts, diff_lines
 from bedside.library.forms import (
     AttachmentForm,
     CodeForm,
@@ -25,7 +26,7 @@ from bedside.library.forms import (
     VersionFields,
 )
 from bedside.library.models import Resource, ResourceVersion, Review, ReviewDecision, VersionStatus
-from bedside.library.rendering import diff_counts, diff_lines, render_markdown
+from bedside.library.rendering import render_markdown
 from bedside.library.services import (
     CURATE,
     NOT_CURATOR,

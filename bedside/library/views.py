@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bedside.assignments.queries import open_for
 from bedside.core.ranges import stored_file_response
 from bedside.library import queries
+from bedside.library.comparing import diff_counts, diff_lines
 from bedside.library.models import Collection, EntryCode, Resource, ResourceKind
-from bedside.library.rendering import diff_counts, diff_lines, render_markdown
+from bedside.library.rendering import render_markdown
 from bedside.library.search import search
 from bedside.library.services import CURATE, acknowledge, current_version, entry_code_scanned, mark_seen
 from bedside.library.today import changed_for

@@ -4,7 +4,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bedside.library.rendering import diff_counts, diff_lines, fold, plain_text, render_markdown
+from bedside.library.comparing import diff_counts, diff_lines
+from bedside.library.rendering import fold, plain_text, render_markdown
 
 XSS = [
     "<script>alert(1)</script>",
