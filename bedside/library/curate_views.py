@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bedside.library import queries, reviews
 from bedside.library.attachments import attachment_add
-from bedside.library.comparing import diff_counts, diff_lines
+from bedside.library.comparing import compare_versions, diff_counts, diff_lines
 from bedside.library.forms import (
     AttachmentForm,
     CodeForm,
@@ -289,16 +289,13 @@ def review_page(request: HttpRequest, review_id: int) -> HttpResponse:
             messages.success(request, "Thank you: your review is recorded.")
             return redirect("library-review", review.pk)
     current = current_version(version.resource)
-    changes = diff_lines(current.key_points if current else "", version.key_points)
-    body_changes = diff_lines(current.body if current else "", version.body)
     context = {
         "review": review,
         "version": version,
         "form": form,
         "open": review.decision == ReviewDecision.PENDING and version.status == VersionStatus.IN_REVIEW,
         "preview": render_markdown(version.body),
-        "key_points": changes,
-        "body": body_changes,
+        "comparison": compare_versions(old=current, new=version),
         "current": current,
     }
     return render(request, "library/curate/review.html", context)

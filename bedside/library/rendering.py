@@ -8,6 +8,7 @@ import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 # Raw HTML in the Markdown is escaped by the parser and the result is sanitised again by an
 # allow-list: script, event handlers, javascript: links and styles never reach a page.
@@ -38,6 +39,16 @@ def sanitise(fragment: str) -> str:
 def render_markdown(text: str) -> str:
     """Markdown to HTML that is safe to show as is."""
     return sanitise(_md.render(text or ""))
+
+
+def parse_markdown(text: str) -> list[Token]:
+    """The block tokens of a Markdown text, parsed as `render_markdown` parses it."""
+    return _md.parse(text or "")
+
+
+def render_inline(children: list[Token]) -> str:
+    """One block's inline content (an `inline` token's children) as safe HTML, sanitised like a page."""
+    return sanitise(_md.renderer.renderInline(children, _md.options, {}))
 
 
 _TAG = re.compile(r"<[^>]+>")

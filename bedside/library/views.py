@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bedside.assignments.queries import open_for
 from bedside.core.ranges import stored_file_response
 from bedside.library import queries
-from bedside.library.comparing import diff_counts, diff_lines
+from bedside.library.comparing import compare_versions
 from bedside.library.models import Collection, EntryCode, Resource, ResourceKind
 from bedside.library.rendering import render_markdown
 from bedside.library.search import search
@@ -173,16 +173,12 @@ def resource_changes(request: HttpRequest, slug: str) -> HttpResponse:
             "library/changes.html",
             {"resource": resource, "new": new, "old": None, "versions": versions},
         )
-    key_points = diff_lines(old.key_points, new.key_points)
-    body = diff_lines(old.body, new.body)
     context = {
         "resource": resource,
         "old": old,
         "new": new,
         "versions": versions,
-        "key_points": key_points,
-        "body": body,
-        "counts": diff_counts(key_points + body),
+        "comparison": compare_versions(old=old, new=new),
     }
     return render(request, "library/changes.html", context)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from bedside.library.models import Resource, ResourceVersion, Review, VersionStatus
 from bedside.library.services import collection_create, draft_start, draft_update
 from bedside.library.tests.conftest import publish
+from bedside.library.tests.test_rendering import Elements
 from bedside.records.models import Record
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +37,16 @@ def test_resource_page_shows_key_points_first_and_records_an_acknowledgment(
 
 
 def test_what_changed_marks_additions_and_removals(client, make_resource, make_person, curator, reviewer):
-    v1 = make_resource(key_points="Prone for 12 hours.\nFive people turn.")
+    v1 = make_resource(
+        key_points="Prone for 12 hours.\nFive people turn.",
+        body="## Before the turn\n\n- Pre-oxygenate.\n\nProne for 12 to 16 hours a day.",
+    )
     v2 = draft_start(resource=v1.resource, actor=curator)
     draft_update(
         version=v2,
         actor=curator,
         key_points="Prone for 16 hours.\nFive people turn.",
+        body="## Before the turn\n\n- Pre-oxygenate.\n- Secure lines.\n\nProne for at least 16 hours a day.",
         change_summary="Longer.",
     )
     publish(v2, curator=curator, reviewer=reviewer)
@@ -54,8 +59,40 @@ def test_what_changed_marks_additions_and_removals(client, make_resource, make_p
     assert (
         '<li class="diff-added"><span class="diff-sign">Added</span> <ins>Prone for 16 hours.</ins>' in page
     )
+    # The full text as the page reads it: no Markdown punctuation, the changed words marked.
+    full_text = page[page.index("<h2>Full text</h2>") :]
+    assert "##" not in full_text and "- Secure" not in full_text
+    assert '<h3 class="diff-heading">Before the turn</h3>' in full_text
+    assert '<span class="diff-sign">Added</span> <ins>Secure lines.</ins>' in full_text
+    assert "Prone for <del>" in full_text and ">12 to<" in full_text and ">at least<" in full_text
+    assert "Key points: 1 point added, 1 removed. Full text: 1 part changed, 1 added." in page
     resource_page = client.get(reverse("library-resource", args=[v1.resource.slug])).content.decode()
     assert "What changed in v2" in resource_page and "Longer." in resource_page
+
+
+def test_what_changed_keeps_a_script_in_either_version_inert(
+    client, make_resource, make_person, curator, reviewer
+):
+    payload = '<script>alert(1)</script> <img src=x onerror="alert(1)"> [x](javascript:alert(1))'
+    v1 = make_resource(body=f"## Steps\n\nTurn {payload} slowly.\n\n{payload}")
+    v2 = draft_start(resource=v1.resource, actor=curator)
+    draft_update(
+        version=v2,
+        actor=curator,
+        body=f"## Steps\n\nTurn {payload} now.\n\n- {payload}",
+        change_summary="Turn now.",
+    )
+    publish(v2, curator=curator, reviewer=reviewer)
+    client.force_login(make_person())
+    page = client.get(reverse("library-changes", args=[v1.resource.slug])).content.decode()
+    full_text = page[page.index("<h2>Full text</h2>") : page.index("</main>")]
+    found = Elements()
+    found.feed(full_text)
+    assert "script" not in found.tags and "img" not in found.tags
+    assert not [k for k, _ in found.attrs if k.startswith("on") or k == "style"]
+    assert not [v for k, v in found.attrs if k in ("href", "src") and v.startswith("javascript")]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in full_text  # shown as the text it is
+    assert "<del>" in full_text and "<ins>" in full_text
 
 
 def test_search_page_highlights_and_filters(client, make_resource, make_person):
