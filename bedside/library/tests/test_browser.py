@@ -20,6 +20,27 @@ from bedside.testing.factories import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+V1_BODY = """## Before the turn
+
+- Pre-oxygenate.
+- Secure lines.
+
+## The turn
+
+Five people, on the leader's count. Prone for 12 to 16 hours a day.
+
+| Check | When |
+|---|---|
+| Tube position | Before and after the turn |
+| Pressure areas | Every 2 hours |
+"""
+V2_BODY = (
+    V1_BODY.replace("- Secure lines.", "- Secure lines and the tube.\n- Check the tube position.")
+    .replace("12 to 16", "at least 16")
+    .replace("Every 2 hours", "Every hour")
+)
+
+
 @pytest.fixture
 def covid(make_person):
     icu = f.UnitFactory(name="Medical ICU", code="HG-MICU")
@@ -37,7 +58,7 @@ def covid(make_person):
         actor=curator, title="COVID-19: prone positioning of a ventilated patient", kind="guideline",
         owner=curator, audience=audience, tags=["covid-19", "icu"],
         key_points="Prone for 12 to 16 hours a day.\nFive people turn the patient.\nCheck the tube before and after.",
-        body="## Before the turn\n\n- Pre-oxygenate.\n- Secure lines.\n\n## The turn\n\nFive people, on the leader's count.",
+        body=V1_BODY,
         effective_on=today, next_review_on=today + dt.timedelta(days=180), requires_acknowledgment=True,
     )  # fmt: skip
     v1 = publish(draft, curator=curator, reviewer=reviewer)
@@ -60,6 +81,7 @@ def test_curator_publishes_a_new_version_and_a_nurse_acknowledges_it_on_a_phone(
     page.get_by_label("Key points").fill(
         "Prone for at least 16 hours a day.\nFive people turn the patient.\nCheck the tube before and after."
     )
+    page.get_by_label("Full text (Markdown)").fill(V2_BODY)
     page.get_by_label("What changed").fill("Prone for at least 16 hours a day, not 12 to 16.")
     page.get_by_label("Requires acknowledgment").check()
     page.get_by_role("button", name="Save draft").click()
@@ -91,6 +113,15 @@ def test_curator_publishes_a_new_version_and_a_nurse_acknowledges_it_on_a_phone(
     check_page(page, "library-resource")
     page.get_by_role("link", name="See every change since v1").click()
     assert page.locator(".diff-added").first.is_visible() and page.locator(".diff-removed").first.is_visible()
+    # The full text reads like the page: headings as headings, no Markdown, only the changed words marked.
+    full_text = page.locator(".block-diff")
+    assert page.get_by_role("heading", name="Before the turn").is_visible()
+    assert "##" not in full_text.inner_text() and "| Check" not in full_text.inner_text()
+    changed = full_text.locator(".diff-changed", has_text="Prone for")
+    assert changed.locator("del").text_content() == "[removed: 12 to]"  # the brackets are for screen readers
+    assert changed.locator("ins").text_content() == "[added: at least]"
+    assert full_text.locator(".diff-added", has_text="Check the tube position.").is_visible()
+    assert full_text.locator(".diff-changed dd ins").text_content() == "[added: hour]"
     check_page(page, "library-changes")
     page.go_back()
     page.get_by_role("button", name="I have read v2 and will follow it").click()
