@@ -193,6 +193,7 @@ SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "bedside.web.errors.csrf_failure"
 
 # Production-only transport security: the demo runs on plain http.
 SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)

@@ -1,6 +1,6 @@
 import pytest
 from django.db import connections
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from bedside.people.models import Capability
@@ -63,3 +63,31 @@ def test_the_500_page_renders_in_the_layout_without_the_database():
     text = response.content.decode()
     assert response.status_code == 500 and _in_layout(text)
     assert "Something went wrong on our side" in text and "go to Today" in text
+
+
+def test_an_anonymous_reader_with_a_dead_link_is_sent_to_the_public_library_not_to_today(client):
+    response = client.get("/open/r/no-such-guidance/")
+    text = _main(response)
+    assert response.status_code == 404 and _in_layout(response.content.decode())
+    assert reverse("public-home") in text and reverse("login") in text
+    assert "Go to Today" not in text
+
+
+def test_a_form_sent_from_a_stale_page_gets_a_page_in_the_layout_that_says_how_to_send_it_again(make_person):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(make_person())
+    form_page = "http://testserver" + reverse("today")
+    response = client.post(reverse("logout"), HTTP_REFERER=form_page)
+    text = response.content.decode()
+    assert response.status_code == 403 and _in_layout(text)
+    assert "This form could not be sent" in text and "nothing was saved" in text
+    assert f'href="{form_page}"' in text and "Go to Today" in text
+    assert "CSRF verification failed" not in text and "Forbidden" not in text
+
+
+def test_the_stale_form_page_offers_no_link_back_to_another_site():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "a@b.c"}, HTTP_REFERER="https://evil.example/x")
+    text = response.content.decode()
+    assert response.status_code == 403 and "evil.example" not in text
+    assert "Go back and reload the page" in text and reverse("login") in text
