@@ -60,6 +60,12 @@ def day(moment: dt.datetime, tz: Zone = None, *, now: dt.datetime | None = None)
     return _date_text(local(moment, tz), now)
 
 
+def zone_place(tz: Zone = None) -> str:
+    """'New York time' for America/New_York: a zone as someone elsewhere reads it, not its identifier."""
+    key = getattr(zone(tz), "key", str(zone(tz)))
+    return f"{key.rsplit('/', 1)[-1].replace('_', ' ')} time"
+
+
 def relative(moment: dt.datetime, now: dt.datetime) -> str:
     seconds = (moment - now).total_seconds()
     future = seconds >= 0

@@ -16,6 +16,11 @@ def clock(moment, tz=None):
 
 
 @register.filter
+def zone_place(tz):
+    return humanize.zone_place(tz)
+
+
+@register.filter
 def day(moment, tz=None):
     return humanize.day(moment, tz) if moment else ""
 

@@ -92,3 +92,8 @@ def test_pages_show_times_in_the_viewers_zone(client, make_person, make_attestat
         client.force_login(educator)
         page = client.get(reverse("rule", args=[rule.pk])).content.decode()
     assert "Wed 31 Dec 2025, 21:00" in page
+
+
+def test_a_zone_reads_as_its_place_not_its_identifier():
+    assert humanize.zone_place("America/New_York") == "New York time"
+    assert humanize.zone_place(zoneinfo.ZoneInfo("America/Chicago")) == "Chicago time"
