@@ -97,7 +97,9 @@ def seed_library(*, now: dt.datetime, today: dt.date, rng: random.Random, curato
     for name, _, _ in content.DEVICES[:12]:
         resource = by_title[f"{name}: how to use it"]
         for place in rng.sample(places, 2):
-            codes.append(EntryCode(code=f"{resource.pk:03d}{place[:2].lower()}{len(codes):02d}", resource=resource,
+            # A code is a slug in the QR's address: "4 West med room" gives "4w", never a space.
+            initials = "".join(ch for ch in place.lower() if ch.isalnum())[:2]
+            codes.append(EntryCode(code=f"{resource.pk:03d}{initials}{len(codes):02d}", resource=resource,
                                    place=f"{name.split(' ')[0]} {place}", scans=rng.randint(0, 240)))  # fmt: skip
     EntryCode.objects.bulk_create(codes)
     return {

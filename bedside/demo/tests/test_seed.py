@@ -1,6 +1,7 @@
 """The demo seed: deterministic, only into an empty database, realistic enough to demo every page."""
 
 import datetime as dt
+import re
 import zoneinfo
 from collections import Counter
 from io import StringIO
@@ -256,6 +257,16 @@ def test_demo_has_a_library_reading_a_path_and_a_managers_clash_override(seeded)
     overrides = Registration.objects.filter(override_by__email=f"manager@{DEMO_DOMAIN}")
     assert overrides.count() == seeded.counts["clash overrides"] <= 1
     assert all("float nurse" in r.override_reason for r in overrides)
+
+
+def test_the_demos_qr_codes_are_slugs_and_their_resources_open_for_the_librarian(seeded, client):
+    from bedside.library.models import EntryCode
+
+    codes = list(EntryCode.objects.select_related("resource"))
+    assert codes and all(re.fullmatch(r"[-a-zA-Z0-9_]+", c.code) for c in codes)
+    client.force_login(Person.objects.get(email=f"librarian@{DEMO_DOMAIN}"))
+    for slug in {c.resource.slug for c in codes}:  # a code with a space made this page a 500
+        assert client.get(reverse("library-resource-manage", args=[slug])).status_code == 200
 
 
 def test_the_demo_has_two_grand_rounds_series_and_a_talk_on_now(seeded, client):
