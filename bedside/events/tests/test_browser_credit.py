@@ -177,7 +177,11 @@ def test_a_physician_joins_asks_checks_in_evaluates_claims_and_the_office_export
     assert public.get_by_text("Elena Marsh").is_visible()
     public.context.close()
 
-    # The speaker's view (on the room's screen) shows the promoted question and the code, large.
+    # The speaker's view fits a phone (the large code once ran off its edge) ...
+    moderator.goto(f"{base}/events/{event.pk}/speaker/")
+    assert moderator.locator(".speaker-code .screen-code svg").is_visible()
+    check_page(moderator, "events-credit-speaker")
+    # ... and on the room's screen shows the promoted question and the code, large.
     moderator.set_viewport_size(DESKTOP)
     moderator.goto(f"{base}/events/{event.pk}/speaker/")
     assert moderator.locator(".q-text", has_text="patients on dialysis").is_visible()
