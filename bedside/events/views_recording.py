@@ -19,6 +19,7 @@ from bedside.events.models import Event
 from bedside.events.models_recordings import Recording, Watching
 from bedside.events.scopes import ORGANISERS
 from bedside.library.models import Attachment, VersionStatus
+from bedside.library.queries import readable_resources
 from bedside.people import access
 
 DENIED = "Publishing an event's recording is for its organisers: educators and the CME office."
@@ -105,6 +106,10 @@ def watch(request: HttpRequest, event_id: int) -> HttpResponse:
             "event": event,
             "recording": recording,
             "version": version,
+            # An outside clinician may watch a public talk whose library entry is internal: no dead link to it.
+            "in_library": bool(
+                recording and readable_resources(request.user).filter(pk=recording.resource_id).exists()
+            ),
             "video": video,
             "slides": slides,
             "activity": activity,

@@ -143,7 +143,8 @@ def resource_page(request: HttpRequest, slug: str) -> HttpResponse:
         "status": status,
         "requirement": requirement,
         "now": timezone.now(),
-        "collections": resource.collections.all(),
+        # Only those the reader may open: an external learner neither sees an internal one's name nor a dead link.
+        "collections": queries.readable_collections(person).filter(resources=resource),
         "curator": access.can(person, list(CURATE), resource),
         "attachments": version.attachments.all(),
     }

@@ -239,3 +239,20 @@ def test_the_events_page_lists_the_newest_recordings_to_those_who_may_watch_them
     resource_retire(resource=recording.resource, actor=None)
     client.force_login(nurse)
     assert "<h2>Recordings</h2>" not in client.get("/events/").content.decode()
+
+
+def test_an_outsider_watching_a_public_talk_gets_no_link_to_its_internal_library_entry(
+    talk, educator, make_person, client
+):
+    Event.objects.filter(pk=talk.pk).update(public=True)
+    recording = recordings.recording_publish(
+        actor=educator, event=talk, minutes=58, video_url="https://v.example.org/2"
+    )
+    library_link = f'href="/library/r/{recording.resource.slug}/"'
+    client.force_login(make_person())
+    assert library_link in client.get(f"/events/{talk.pk}/recording/").content.decode()
+    # An outside clinician: the series' collection is internal, so the link would be dead.
+    client.force_login(make_person(role=None, unit=None))
+    watch = client.get(f"/events/{talk.pk}/recording/").content.decode()
+    assert "https://v.example.org/2" in watch and library_link not in watch
+    assert client.get(f"/library/r/{recording.resource.slug}/").status_code == 404

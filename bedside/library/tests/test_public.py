@@ -112,7 +112,7 @@ def test_signed_in_pages_stay_no_store(portal, client, make_person):
     assert "no-store" in library["Cache-Control"]
 
 
-def test_an_outside_clinician_joins_reads_public_guidance_and_acknowledges(portal, client):
+def test_an_outside_clinician_joins_reads_public_guidance_and_acknowledges(portal, client, curator):
     from bedside.people.models import Person
     from bedside.records.models import Record
 
@@ -130,7 +130,11 @@ def test_an_outside_clinician_joins_reads_public_guidance_and_acknowledges(porta
     learner = Person.objects.get(email="ana.silva@other-hospital.example")
     assert not learner.jobs.exists()
     open_url = reverse("library-resource", args=[portal["v1"].resource.slug])
-    assert client.get(open_url).status_code == 200
+    collection_create(actor=curator, name="ICU night escalations", resources=[portal["v1"].resource])
+    guidance = client.get(open_url)
+    assert guidance.status_code == 200 and "COVID-19 care" in guidance.content.decode()
+    # The guidance is also in an internal collection: neither its name nor a dead link to it shows.
+    assert "ICU night escalations" not in guidance.content.decode()
     assert client.get(reverse("library-resource", args=[portal["internal"].resource.slug])).status_code == 404
     page = client.get(reverse("library")).content.decode()
     assert "Internal only" not in page and "Internal staffing" not in page
