@@ -7,11 +7,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bedside.assignments.forms import AudienceForm
-from bedside.assignments.queries import open_for
+from bedside.assignments.queries import OVERDUE, open_for, status_of
 from bedside.assignments.views import RULE_MAKERS, require_rule_maker
 from bedside.attestations.forms import RequiredAttestationForm
 from bedside.attestations.models import Attestation
 from bedside.attestations.services import attestation_acknowledge, required_attestation_create
+from bedside.core.humanize import due_phrase
 from bedside.people import access
 from bedside.people.audiences import audience_size
 from bedside.records.kinds import item_status
@@ -33,6 +34,9 @@ def attestation(request: HttpRequest, item_id: int) -> HttpResponse:
     requirement = open_for(person).filter(item=attestation.item).first()
     status = item_status(attestation.item, person, now=now)
     context = {"attestation": attestation, "requirement": requirement, "status": status, "now": now}
+    if requirement:  # in the words Today uses: "Overdue · Was due Tue 27 Oct (34 days ago)"
+        context["overdue"] = status_of(requirement, now) == OVERDUE
+        context["due_text"] = due_phrase(requirement.due_at, now)
     return render(request, "attestations/attestation.html", context)
 
 

@@ -31,3 +31,26 @@ def test_a_lapsed_attestation_says_so_and_asks_again(make_person, make_attestati
     client.force_login(colleague)
     page = client.get(reverse("attestation", args=[item.pk])).content.decode()
     assert "You attested on" in page and "I have read this" not in page
+
+
+@time_machine.travel(JUNE, tick=False)
+def test_an_overdue_attestation_says_overdue_in_words_as_today_does(
+    make_person, make_attestation, make_rule, client
+):
+    from bedside.assignments.models import Assignment
+    from bedside.assignments.services import rule_apply
+    from bedside.testing import factories as f
+
+    unit = f.UnitFactory()
+    nurse = make_person(unit=unit)
+    item = make_attestation("Safe opioid prescribing").item
+    rule_apply(rule=make_rule(item=item, units=[unit]))
+    client.force_login(nurse)
+    page = client.get(reverse("attestation", args=[item.pk])).content.decode()
+    assert "Required</span> Due " in page and "Overdue" not in page
+
+    past = JUNE - dt.timedelta(days=34)
+    Assignment.objects.filter(person=nurse, item=item).update(due_at=past, overdue_at=past)
+    page = client.get(reverse("attestation", args=[item.pk])).content.decode()
+    # Once only the colour said so: a red "Required" beside a date gone by.
+    assert '<span class="tag tag-overdue">Overdue</span> Was due Thu 7 May (34 days ago)' in page
