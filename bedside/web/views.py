@@ -18,12 +18,15 @@ def home(request: HttpRequest) -> HttpResponse:
 def today(request: HttpRequest) -> HttpResponse:
     person = request.user
     now = timezone.now()
-    shifts = (
+    shifts = list(
         Shift.objects.filter(person=person, status=ShiftStatus.SCHEDULED, end__gt=now)
         .select_related("unit__site", "job_role")
         .order_by("start")[:5]
     )
-    return render(request, "web/today.html", {"sections": assemble(person), "shifts": shifts, "now": now})
+    # Someone with no job (an outside clinician) has no unit whose roster could bring shifts.
+    rostered = bool(shifts) or person.jobs.exists()
+    context = {"sections": assemble(person), "shifts": shifts, "rostered": rostered, "now": now}
+    return render(request, "web/today.html", context)
 
 
 @require_GET

@@ -40,6 +40,14 @@ def test_today_empty_state_says_what_to_do(make_person, client):
     assert "Nothing is due. You are up to date." in client.get(reverse("today")).content.decode()
 
 
+def test_an_outside_clinician_with_no_job_is_not_told_about_their_units_roster(make_person, client):
+    client.force_login(make_person(role=None, unit=None))
+    text = client.get(reverse("today")).content.decode()
+    assert "Nothing is due" in text and "Your next shifts" not in text
+    client.force_login(make_person())  # staff with no shift yet: the section says where shifts come from
+    assert "Your unit's schedule is imported from the roster" in client.get(reverse("today")).content.decode()
+
+
 def test_attestation_post_twice_records_once_per_requirement(unit_with_rules, client):
     nurse, item = unit_with_rules["nurses"][0], unit_with_rules["items"][0]
     client.force_login(nurse)
