@@ -99,3 +99,12 @@ def test_room_screen_shows_the_qr_and_the_digits(client, make_person, rounds):
         page = client.get(reverse("credits-screen", args=[rounds.pk])).content.decode()
         digits = services.rotating_code(rounds).short_code(at)
     assert "<svg" in page and f"{digits[:3]} {digits[3:]}" in page and "hx-trigger" in page
+
+
+def test_after_check_in_closes_the_steps_say_closed_not_then(client, make_person, rounds):
+    client.force_login(make_person(role="MD"))
+    with time_machine.travel(START + dt.timedelta(days=1), tick=False):
+        page = client.get(reverse("credits-activity", args=[rounds.pk])).content.decode()
+    # "Then Evaluate, then Claim credit" under "Check-in has closed" promised steps no one can take any more.
+    assert "Check-in has closed" in page and "Credit is no longer offered" in page
+    assert "Closed</span> Claim credit" in page and "Then</span>" not in page
