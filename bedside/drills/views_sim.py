@@ -62,6 +62,8 @@ def sim_drills(request: HttpRequest) -> HttpResponse:
         )[:20],
         "recent": drills.filter(status=DrillStatus.FINISHED).order_by("-started_at")[:20],
         "units": sim_queries.units_with_drills(person),
+        # A manager oversees the unit's drills (its readiness page) but runs none: no link to a page that refuses.
+        "openable": set(access.scoped(person, RUNNERS, drills, own=True).values_list("pk", flat=True)),
         "can_plan": can_plan,
         "now": now,
     }
@@ -274,9 +276,17 @@ def sim_unit(request: HttpRequest, unit_id: int) -> HttpResponse:
     )
     tz = zoneinfo.ZoneInfo(unit.site.time_zone)
     today = timezone.now().astimezone(tz).date()
+    chart = sim_queries.readiness(unit, today=today, tz=tz)
+    recent_months = chart["months"][-4:]
     context = {
         "unit": unit,
-        "chart": sim_queries.readiness(unit, today=today, tz=tz),
+        "chart": chart,
+        "recent_months": recent_months,
+        # On a phone each cell is labelled by its month: "Nov 2026 0:05", not four cells all called "Month".
+        "table": [
+            {"series": s, "cells": list(zip(recent_months, s["values"][-4:], strict=True))}
+            for s in chart["series"]
+        ],
         "threats": sim_queries.open_threats(unit),
         "statuses": ThreatStatus.choices,
         "recent": SimDrill.objects.filter(unit=unit, status=DrillStatus.FINISHED)
