@@ -32,6 +32,7 @@ from bedside.people import access
 from bedside.people.models import Person, Unit
 
 DENIED = "Simulation drills are for educators, managers and the drills' facilitators."
+RUN_DENIED = "A drill's own page is for its facilitator and the unit's educators; managers follow it on unit readiness."
 MISSING = "There is no such drill on your units, or you do not facilitate it."
 
 
@@ -40,7 +41,7 @@ def _drill(request: HttpRequest, drill_id: int) -> SimDrill:
         request.user,
         RUNNERS,
         SimDrill.objects.select_related("scenario__item", "unit__site", "facilitator"),
-        denied=DENIED,
+        denied=RUN_DENIED,
         missing=MISSING,
         own=True,
         pk=drill_id,

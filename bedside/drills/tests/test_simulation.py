@@ -166,7 +166,8 @@ def test_the_facilitator_page_records_one_tap_per_action(code, client):
     assert response.status_code == 302
     assert Record.objects.filter(item=code["scenario"].item).count() == 3
     client.force_login(code["nurses"][0])
-    assert client.get(reverse("sim-drill", args=[drill.pk])).status_code == 403
+    refused = client.get(reverse("sim-drill", args=[drill.pk]))
+    assert refused.status_code == 403 and "managers follow it on unit readiness" in refused.content.decode()
 
 
 def test_a_scenario_needs_well_formed_actions(code):
@@ -269,7 +270,8 @@ def test_a_manager_sees_the_units_drills_without_links_to_the_facilitators_pages
     listing = client.get(reverse("sim-drills")).content.decode()
     # The drill page refuses a manager (it is the facilitator's): the list named it and linked to a 403.
     assert "Mock code: VF arrest" in listing and drill_page not in listing
-    assert client.get(reverse("sim-drill", args=[drill.pk])).status_code == 403
+    refused = client.get(reverse("sim-drill", args=[drill.pk]))
+    assert refused.status_code == 403 and "managers follow it on unit readiness" in refused.content.decode()
     unit = client.get(reverse("sim-unit", args=[code["icu"].pk])).content.decode()
     month = now.astimezone(zoneinfo.ZoneInfo(code["icu"].site.time_zone)).strftime("%b %Y")
     assert f'<td data-label="{month}">0:45</td>' in unit and 'data-label="Month"' not in unit
