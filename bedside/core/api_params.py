@@ -12,7 +12,9 @@ from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, BeforeValidator
 
 # Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
-MAX_ID = 2**63 - 1
+from bedside.core.forms import MAX_ID
+
+__all__ = ["MAX_ID", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 

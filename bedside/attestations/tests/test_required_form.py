@@ -98,3 +98,16 @@ def test_error_summary_links_to_each_field_including_the_checkbox_group(world, c
     assert links == ["id_title", "id_units"]
     assert 'id="id_units"' in text and 'id="id_title"' in text
     assert 'class="error-summary" role="alert"' in text and 'tabindex="-1"' in text
+
+
+@pytest.mark.parametrize("field", ["units", "job_roles"])
+def test_an_id_beyond_any_database_id_is_an_unknown_choice_and_nothing_is_stored(world, client, field):
+    # pk__in with 2**63 overflowed SQLite's integer and answered 500.
+    client.force_login(world["educator"])
+    data = {**FORM, "units": [world["icu"].pk], field: [str(2**63)], "confirmed_count": "3"}
+    response = client.post(reverse("attestation-required-new"), data)
+    assert response.status_code == 200
+    assert f"{2**63} is not one of the available choices" in response.content.decode()
+    assert not AssignmentRule.objects.exists()
+    live = client.post(reverse("attestation-required-audience"), {field: ["9" * 30]})
+    assert live.status_code == 200
