@@ -9,14 +9,30 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, model_validator
 
 # Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
 from bedside.core.forms import MAX_ID
 
-__all__ = ["MAX_ID", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
+__all__ = ["MAX_ID", "Body", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+
+
+class Body(Schema):
+    """A request body: a JSON object and nothing else.
+
+    A ninja schema reads any other value (`false`, `[]`, `"x"`) as an object without
+    attributes, so a body whose fields all have defaults would be taken as those defaults.
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: object) -> object:
+        # ninja's own validator has already wrapped the value for attribute access (DjangoGetter).
+        if not isinstance(getattr(value, "_obj", value), dict):
+            raise ValueError("The body must be a JSON object, e.g. {}")
+        return value
 
 
 class Page(PageNumberPagination):

@@ -18,7 +18,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
 from bedside.audit.context import current_origin
-from bedside.core.api_params import MAX_ID, IsoDate, Page
+from bedside.core.api_params import MAX_ID, Body, IsoDate, Page
 from bedside.credits import credit_types, licences, queries, services
 from bedside.credits.models import Activity, Claim
 
@@ -101,14 +101,14 @@ class AttendanceOut(Schema):
     minutes_attended: int
 
 
-class CheckinIn(Schema):
+class CheckinIn(Body):
     code: str = Field(
         ..., min_length=1, max_length=80, description="The six digits on the screen, or the QR token"
     )
     device: str = Field("", max_length=64, description="Your device's id, if your app keeps one")
 
 
-class EvaluationIn(Schema):
+class EvaluationIn(Body):
     objectives_met: Literal["yes", "partly", "no"]
     free_of_bias: bool
     practice_change: Literal["yes", "partly", "no"]
@@ -122,7 +122,7 @@ class EvaluationOut(Schema):
     submitted_at: dt.datetime
 
 
-class ClaimIn(Schema):
+class ClaimIn(Body):
     credit_type: CreditTypeCode
     amount: Decimal | None = Field(
         None, gt=0, le=1000, max_digits=6, decimal_places=2, description="Omit to claim the most allowed"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page
+from bedside.core.api_params import MAX_ID, Body, Page
 from bedside.drills import queries
 from bedside.drills.faces import faces
 from bedside.drills.models import Card, SimDrill
@@ -88,7 +88,7 @@ def drills_queue(
     }
 
 
-class AnswerIn(Schema):
+class AnswerIn(Body):
     card: int = Field(..., ge=1, le=MAX_ID)
     rating: int = Field(..., ge=1, le=4, description="1 Again, 2 Hard, 3 Good, 4 Easy")
     duration_ms: int | None = Field(None, ge=0, le=3_600_000)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page
+from bedside.core.api_params import MAX_ID, Body, Page
 from bedside.events import dialogue, queries
 from bedside.events.models import Event, Question
 
@@ -71,7 +71,7 @@ class QuestionOut(Schema):
     asked_at: dt.datetime
 
 
-class QuestionIn(Schema):
+class QuestionIn(Body):
     text: str = Field(..., max_length=2000, description="The question (5 to 500 characters)")
     anonymous: bool = Field(False, description="Show it without your name")
 
@@ -80,7 +80,7 @@ class Refused(Schema):
     detail: str
 
 
-class VoteIn(Schema):
+class VoteIn(Body):
     up: bool = Field(True, description="true to vote, false to take your vote back")
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from bedside.events import services
+from bedside.events import dialogue, services
 from bedside.events.models import Question
 from bedside.events.services import Disclosed
 from bedside.testing.api import api_url, bearer, ids
@@ -68,6 +68,20 @@ def test_asking_and_voting_through_the_api(make_event, make_person, client):
     assert again.status_code == 400 and "already" in again.json()["detail"]
     listed = client.get(api_url("events-questions-list", event_id=event.pk), headers=bearer(voter)).json()
     assert [row["votes"] for row in listed] == [1]
+
+
+@pytest.mark.parametrize("body", ["false", "[]", "null", '"up"', "1"])
+def test_a_vote_whose_body_is_not_an_object_is_refused_and_counts_nothing(
+    make_event, make_person, client, body
+):
+    # A ninja schema read `false` as an object with no fields: every default, i.e. a vote.
+    event = make_event()
+    question = dialogue.question_ask(event=event, person=make_person(), text="Is qSOFA enough?")
+    url = api_url("events-vote", question_id=question.pk)
+    answer = client.post(url, body, content_type="application/json", headers=bearer(make_person()))
+    assert answer.status_code == 422
+    assert "must be a JSON object" in answer.json()["detail"][0]["msg"]
+    assert not question.vote_rows.exists()
 
 
 def test_a_question_after_the_talk_is_refused(make_event, make_person, client):
