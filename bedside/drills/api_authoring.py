@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page
+from bedside.core.api_params import MAX_ID, Body, Page
 from bedside.drills import queries
 from bedside.drills.authoring import UNSET, card_update, deck_update
 from bedside.drills.models import IMAGE_TYPES, Card, Deck
@@ -57,7 +57,7 @@ class Problem(Schema):
     detail: str
 
 
-class DeckIn(Schema):
+class DeckIn(Body):
     title: str = Field(..., min_length=1, max_length=300)
     description: str = Field("", max_length=5000)
     unit: int | None = Field(
@@ -68,7 +68,7 @@ class DeckIn(Schema):
     new_per_day: int = Field(10, ge=1, le=100)
 
 
-class DeckPatch(Schema):
+class DeckPatch(Body):
     title: str | None = Field(None, min_length=1, max_length=300)
     description: str | None = Field(None, max_length=5000)
     unit: int | None = Field(None, ge=1, le=MAX_ID)
@@ -77,7 +77,7 @@ class DeckPatch(Schema):
     new_per_day: int | None = Field(None, ge=1, le=100)
 
 
-class DeckOut(Schema):
+class AuthoredDeckOut(Schema):
     id: int
     item_id: int
     title: str
@@ -90,7 +90,7 @@ class DeckOut(Schema):
     flagged: int
 
 
-class ImageIn(Schema):
+class ImageIn(Body):
     name: str = Field(..., min_length=1, max_length=100, description="File name, e.g. ecg.png")
     content_base64: str = Field(..., max_length=MAX_IMAGE_BYTES * 4 // 3 + 4)
     alt: str = Field(
@@ -98,7 +98,7 @@ class ImageIn(Schema):
     )
 
 
-class CardIn(Schema):
+class CardIn(Body):
     deck: int = Field(..., ge=1, le=MAX_ID)
     kind: Literal["basic", "cloze", "sba"] = "basic"
     front: str = Field(..., max_length=10_000)
@@ -110,7 +110,7 @@ class CardIn(Schema):
     image: ImageIn | None = None
 
 
-class CardPatch(Schema):
+class CardPatch(Body):
     kind: Literal["basic", "cloze", "sba"] | None = None
     front: str | None = Field(None, max_length=10_000)
     back: str | None = Field(None, max_length=10_000)
@@ -125,7 +125,7 @@ class CardPatch(Schema):
     )
 
 
-class CardOut(Schema):
+class AuthoredCardOut(Schema):
     id: int
     deck: int
     kind: str
@@ -144,7 +144,7 @@ class CardOut(Schema):
 
 
 class CardEditOut(Schema):
-    card: CardOut
+    card: AuthoredCardOut
     changed: list[str]
     learners: str = Field(..., description='"keep", "reset", or "" when nobody had studied it')
     states_reset: int
@@ -239,7 +239,7 @@ def _image(image: ImageIn | None) -> ContentFile | None:
 
 @router.get(
     "/drills/authoring/decks",
-    response={200: list[DeckOut], 403: Problem},
+    response={200: list[AuthoredDeckOut], 403: Problem},
     url_name="drills-authoring-decks-list",
     summary="Decks you look after",
 )
@@ -251,7 +251,7 @@ def authoring_decks(request: HttpRequest):
 
 @router.post(
     "/drills/authoring/decks",
-    response={200: DeckOut, 400: Problem, 403: Problem},
+    response={200: AuthoredDeckOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-decks-create",
     summary="Make a deck",
 )
@@ -266,7 +266,7 @@ def authoring_deck_create(request: HttpRequest, body: DeckIn):
 
 @router.get(
     "/drills/authoring/decks/{deck_id}",
-    response={200: DeckOut, 403: Problem},
+    response={200: AuthoredDeckOut, 403: Problem},
     url_name="drills-authoring-decks-detail",
     summary="A deck you look after",
 )
@@ -276,7 +276,7 @@ def authoring_deck(request: HttpRequest, deck_id: Id):
 
 @router.patch(
     "/drills/authoring/decks/{deck_id}",
-    response={200: DeckOut, 400: Problem, 403: Problem},
+    response={200: AuthoredDeckOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-decks-update",
     summary="Change a deck",
 )
@@ -293,7 +293,7 @@ def authoring_deck_update(request: HttpRequest, deck_id: Id, body: DeckPatch):
 
 @router.get(
     "/drills/authoring/decks/{deck_id}/cards",
-    response={200: list[CardOut], 403: Problem},
+    response={200: list[AuthoredCardOut], 403: Problem},
     url_name="drills-authoring-cards-list",
     summary="A deck's cards",
 )
@@ -306,7 +306,7 @@ def authoring_cards(request: HttpRequest, deck_id: Id):
 
 @router.post(
     "/drills/authoring/cards",
-    response={200: CardOut, 400: Problem, 403: Problem},
+    response={200: AuthoredCardOut, 400: Problem, 403: Problem},
     url_name="drills-authoring-cards-create",
     summary="Add a card to a deck",
 )
@@ -324,7 +324,7 @@ def authoring_card_create(request: HttpRequest, body: CardIn):
 
 @router.get(
     "/drills/authoring/cards/{card_id}",
-    response={200: CardOut, 403: Problem},
+    response={200: AuthoredCardOut, 403: Problem},
     url_name="drills-authoring-cards-detail",
     summary="A card of a deck you look after",
 )
