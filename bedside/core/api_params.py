@@ -14,24 +14,40 @@ from pydantic import AfterValidator, BeforeValidator, model_validator
 # Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
 from bedside.core.forms import MAX_ID
 
-__all__ = ["MAX_ID", "Body", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
+__all__ = ["MAX_ID", "NO_NUL", "Body", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
+# A query or path text without NUL, which PostgreSQL cannot hold or compare (a 500 there).
+NO_NUL = r"^[^\x00]*$"
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
 
+def _nul_at(value: object, where: str) -> str | None:
+    if isinstance(value, str):
+        return where if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        if found := _nul_at(inner, f"{where}.{key}" if where else str(key)):
+            return found
+    return None
+
+
 class Body(Schema):
-    """A request body: a JSON object and nothing else.
+    """A request body: a JSON object and nothing else, whose texts hold no NUL character.
 
     A ninja schema reads any other value (`false`, `[]`, `"x"`) as an object without
-    attributes, so a body whose fields all have defaults would be taken as those defaults.
+    attributes, so a body whose fields all have defaults would be taken as those defaults;
+    and PostgreSQL refuses a NUL in text (a 500 at the write).
     """
 
     @model_validator(mode="before")
     @classmethod
     def _an_object(cls, value: object) -> object:
         # ninja's own validator has already wrapped the value for attribute access (DjangoGetter).
-        if not isinstance(getattr(value, "_obj", value), dict):
+        raw = getattr(value, "_obj", value)
+        if not isinstance(raw, dict):
             raise ValueError("The body must be a JSON object, e.g. {}")
+        if where := _nul_at(raw, ""):
+            raise ValueError(f"'{where}' holds a NUL character (\\u0000), which no text may hold")
         return value
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Body, Page
+from bedside.core.api_params import MAX_ID, NO_NUL, Body, Page
 from bedside.drills import queries
 from bedside.drills.faces import faces
 from bedside.drills.models import Card, SimDrill
@@ -204,7 +204,10 @@ def sim_action_create(
     request: HttpRequest,
     drill_id: Annotated[int, Path(..., ge=1, le=MAX_ID)],
     key: Annotated[
-        str, Path(..., min_length=1, max_length=40, description="The key action, e.g. first_shock")
+        str,
+        Path(
+            ..., min_length=1, max_length=40, pattern=NO_NUL, description="The key action, e.g. first_shock"
+        ),
     ],
 ):
     """One tap: the action happened now. A second tap keeps the first time. For the drill's facilitator

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page
+from bedside.core.api_params import MAX_ID, NO_NUL, Page
 from bedside.learning import queries, sessions
 from bedside.learning.models import CourseSession, Registration, RegistrationStatus
 
@@ -89,6 +89,7 @@ def courses_list(
         Query(
             None,
             max_length=100,
+            pattern=NO_NUL,
             description="Words in the title or summary, or in the text of a reading (library search)",
         ),
     ] = None,

@@ -18,7 +18,7 @@ from django.utils import timezone
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, Page, narrowed
+from bedside.core.api_params import MAX_ID, NO_NUL, Page, narrowed
 from bedside.people import access
 from bedside.people.models import Person, PersonStatus, Unit, UnitKind, active_jobs
 
@@ -121,7 +121,7 @@ def persons_list(
         Query(
             None,
             max_length=20,
-            pattern=r"^[^\x00]*$",
+            pattern=NO_NUL,
             description="Holds a current job in this job role code",
         ),
     ] = None,
@@ -131,7 +131,7 @@ def persons_list(
         Query(
             None,
             max_length=100,
-            pattern=r"^[^\x00]*$",
+            pattern=NO_NUL,
             description="Words found in name, employee id or email",
         ),
     ] = None,

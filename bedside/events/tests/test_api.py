@@ -84,6 +84,18 @@ def test_a_vote_whose_body_is_not_an_object_is_refused_and_counts_nothing(
     assert not question.vote_rows.exists()
 
 
+def test_a_question_holding_a_nul_character_is_refused_and_not_stored(make_event, make_person, client):
+    # PostgreSQL cannot hold a NUL in text: the write answered 500 there.
+    event = make_event()
+    answer = client.post(
+        api_url("events-ask", event_id=event.pk), {"text": "Is qSOFA\x00 enough?"},
+        content_type="application/json", headers=bearer(make_person()),
+    )  # fmt: skip
+    assert answer.status_code == 422
+    assert "'text' holds a NUL character" in answer.json()["detail"][0]["msg"]
+    assert not Question.objects.exists()
+
+
 def test_a_question_after_the_talk_is_refused(make_event, make_person, client):
     event = make_event(starts_at=NOW - dt.timedelta(hours=3))
     answer = client.post(

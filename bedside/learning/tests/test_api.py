@@ -42,3 +42,10 @@ def test_a_clash_is_a_400_with_the_reason(client, make_person, make_course, make
     response = client.post(f"/api/v1/sessions/{session.pk}/register", headers=bearer(nurse))
     assert response.status_code == 400 and "overlaps your shift" in response.json()["detail"]
     assert client.get("/api/v1/courses/999999", headers=bearer(nurse)).status_code == 404
+
+
+def test_a_course_search_holding_a_nul_character_is_a_422(client, make_person, unit):
+    # PostgreSQL cannot compare text holding a NUL: the search answered 500 there.
+    response = client.get("/api/v1/courses", {"q": "line\x00care"}, headers=bearer(make_person(unit=unit)))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "q"]
