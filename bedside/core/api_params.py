@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, BeforeValidator, model_validator
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema, model_validator
 
 # Largest id the database holds; a bigger number is refused (422) instead of overflowing SQLite.
 from bedside.core.forms import MAX_ID
 
-__all__ = ["MAX_ID", "NO_NUL", "Body", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
+__all__ = ["MAX_ID", "NO_NUL", "Body", "LocalTime", "Page", "IsoDate", "IsoDateTime", "aware", "narrowed"]
 # A query or path text without NUL, which PostgreSQL cannot hold or compare (a 500 there).
 NO_NUL = r"^[^\x00]*$"
 PAGE_SIZE = 50
@@ -90,6 +90,20 @@ def _plausible(value: dt.date) -> dt.date:
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_only), AfterValidator(_plausible)]
 """A date parameter that accepts ISO 8601 only, in years 1900 to 2999."""
+
+
+LocalTime = Annotated[
+    dt.time,
+    # JSON Schema's "time" format is RFC 3339's, which needs an offset; a wall-clock time has none.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?$",
+            "description": "Wall-clock time where the unit is, HH:MM:SS, without an offset",
+        }
+    ),
+]
+"""A time of day in a place's own zone (a staffing window's start), documented as HH:MM:SS."""
 
 
 def aware(value: dt.datetime | None, name: str) -> dt.datetime | None:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from bedside.core.api_params import MAX_ID, IsoDate, IsoDateTime, Page, aware, narrowed
+from bedside.core.api_params import MAX_ID, IsoDate, IsoDateTime, LocalTime, Page, aware, narrowed
 from bedside.people import access
 from bedside.people.api import Denied, PersonRef, UnitRef
 from bedside.people.models import Unit
@@ -67,8 +67,8 @@ class MinimumOut(Schema):
     weekday: int | None = Field(
         None, description="0 = Monday; null: every day from valid_from to valid_until"
     )
-    start_time: dt.time
-    end_time: dt.time
+    start_time: LocalTime
+    end_time: LocalTime
     minimum: int
     optimal: int | None
     valid_from: dt.date | None

@@ -1,6 +1,7 @@
 """The coverage count (who counts toward which minimum), the coverage page and its API."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -83,6 +84,10 @@ def test_the_api_reads_minimums_and_coverage_of_the_callers_units(client, make_p
     client.force_login(manager)
     rows = client.get("/api/v1/staffing/minimums?on=2026-12-07").json()["items"]
     assert [(r["job_role"], r["minimum"], r["optimal"]) for r in rows] == [("RN", 2, 3)]
+    # Documented as the wall-clock time it is: JSON Schema's "time" format needs an offset.
+    start = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["MinimumOut"]["properties"]
+    assert start["start_time"].get("format") != "time"
+    assert re.fullmatch(start["start_time"]["pattern"], rows[0]["start_time"])
     assert client.get("/api/v1/staffing/minimums?on=2026-12-08").json()["items"] == []
     coverage = client.get(f"/api/v1/units/{icu.icu.pk}/coverage?day=2026-12-07").json()
     assert coverage["windows"][0]["scheduled"] == 1 and coverage["windows"][0]["gaps"][0]["count"] == 1
