@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint format serve clean
+.PHONY: demo test fuzz bench lint format serve clean
 
 $(BIN)/python:
 	@command -v $(PY) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PY) not found)"; exit 1; }
@@ -23,6 +23,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# Not part of test or CI: a deeper, randomised schemathesis campaign over the API (minutes).
+fuzz: $(STAMP)
+	$(BIN)/pytest -q fuzz/
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
