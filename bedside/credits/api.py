@@ -175,6 +175,7 @@ def transcript(
                 "earned": lp.earned,
                 "missing": lp.missing,
                 "complete": lp.complete,
+                "days_left": lp.days_left,
                 "topics": [
                     {"topic": t.topic, "required": t.required, "earned": t.earned, "missing": t.missing}
                     for t in lp.topics

@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from bedside.credits import services
-from bedside.credits.models import Attendance, Claim, Evaluation
+from bedside.credits.models import Attendance, Claim, Evaluation, Licence, LicenceType
 from bedside.credits.tests.conftest import START
 from bedside.records.models import Record
 
@@ -80,3 +80,22 @@ def test_the_api_only_ever_shows_ones_own_claims(client, make_person, rounds):
     client.force_login(make_person())
     assert client.get("/api/v1/credits/claims").json()["count"] == 0
     assert client.get("/api/v1/credits/transcript").json()["claims"] == []
+
+
+def test_the_transcript_of_someone_with_a_licence_counts_the_days_left(client, make_person):
+    # The answer's licences lacked days_left, which the schema requires: every call of anyone
+    # holding a licence answered 500.
+    physician = make_person(role="MD")
+    ma = LicenceType.objects.create(
+        name="Massachusetts physician", jurisdiction="MA", profession="Physician", credits_required=50,
+        accepted_types=["ama_pra_1"],
+    )  # fmt: skip
+    Licence.objects.create(
+        person=physician, licence_type=ma, number="MA-123",
+        period_start=dt.date(2025, 7, 1), period_end=dt.date(2027, 6, 30),
+    )  # fmt: skip
+    client.force_login(physician)
+    answer = client.get("/api/v1/credits/transcript", {"on": "2027-06-20"})
+    assert answer.status_code == 200
+    (licence,) = answer.json()["licences"]
+    assert licence["number"] == "MA-123" and licence["days_left"] == 10
