@@ -14,6 +14,19 @@ from django.db import models
 MAX_ID = 2**63 - 1
 
 
+def parse_id(value: object) -> int | None:
+    """The row id `value` (a posted or queried text) names, or None when it names none.
+
+    For views that read an id straight from the request: `filter(pk="abc")` raises (a 500),
+    and a number beyond 64 bits cannot be bound by SQLite; neither names a row.
+    """
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def _beyond_any_id(value: object) -> bool:
     try:
         return abs(int(str(value).strip())) > MAX_ID

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from bedside.core.forms import parse_id
 from bedside.credits.screen import screen_context
 from bedside.events import dialogue, presence, queries
 from bedside.events.live.stream import stream, stream_for_wsgi
@@ -218,7 +219,7 @@ def moderate_question(request: HttpRequest, question_id: int) -> HttpResponse:
     action = request.POST.get("action", "")
     into = None
     if action == "merge":
-        into = Question.objects.filter(event=event, pk=request.POST.get("into") or 0).first()
+        into = Question.objects.filter(event=event, pk=parse_id(request.POST.get("into")) or 0).first()
     try:
         dialogue.question_moderate(actor=request.user, question=question, action=action, into=into)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from bedside.core.forms import parse_id
 from bedside.events import credit, services
 from bedside.events.forms import (
     CreditForm,
@@ -227,7 +228,9 @@ def event_manage(request: HttpRequest, event_id: int) -> HttpResponse:
             messages.success(request, "Moderators saved.")
             return redirect("events-event-manage", event.pk)
         if action == "remove-speaker":
-            speaker = Speaker.objects.filter(event=event, pk=request.POST.get("speaker") or 0).first()
+            speaker = Speaker.objects.filter(
+                event=event, pk=parse_id(request.POST.get("speaker")) or 0
+            ).first()
             if speaker is None:
                 raise ValidationError("Choose a speaker of this event.")
             services.speaker_remove(actor=request.user, speaker=speaker)

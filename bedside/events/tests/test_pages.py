@@ -145,3 +145,25 @@ def test_organiser_creates_an_event_with_bad_input_named(educator, unit, client)
          "end": "09:00", "mode": "virtual", "stream_url": "https://stream.example.org/r"},
     )  # fmt: skip
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 30, "²"])
+def test_an_id_that_names_no_row_is_refused_with_the_reason(make_event, make_person, educator, client, bad):
+    # filter(pk="abc") raised (a 500); now the form says which choice is missing and changes nothing.
+    event = make_event()
+    question = dialogue.question_ask(event=event, person=make_person(), text="Is qSOFA enough?")
+    services.speaker_add(actor=educator, event=event, name="Dr Ada Chen", disclosure="none")
+    client.force_login(educator)
+    merge = client.post(
+        f"/events/moderate/questions/{question.pk}/", {"action": "merge", "into": bad}, follow=True
+    )
+    assert (
+        merge.status_code == 200
+        and "Choose a question of this event to merge into." in merge.content.decode()
+    )
+    assert Question.objects.get(pk=question.pk).merged_into_id is None
+    remove = client.post(
+        f"/events/organise/{event.pk}/", {"form": "remove-speaker", "speaker": bad}, follow=True
+    )
+    assert remove.status_code == 200 and "Choose a speaker of this event." in remove.content.decode()
+    assert event.speakers.count() == 1

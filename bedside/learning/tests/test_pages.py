@@ -203,3 +203,15 @@ def test_an_author_cancels_a_session_from_its_roster(
     assert Registration.objects.filter(session=session).exists()  # refused: it has a registrant
     client.post(reverse("session-cancel", args=[session.pk]), {"reason": "Flood"})
     assert Registration.objects.get(person=nurse).status == RegistrationStatus.CANCELLED
+
+
+def test_a_roster_tap_on_a_registration_id_that_names_no_row_is_refused(
+    client, make_person, make_course, make_session
+):
+    # filter(pk="abc") raised: a 500 instead of "Choose someone on this roster."
+    instructor = make_person(role=None)
+    session = make_session(make_course(with_session=True), instructors=[instructor])
+    client.force_login(instructor)
+    url = reverse("session-roster", args=[session.pk])
+    answer = client.post(url, {"registration": "abc", "present": "1"}, follow=True)
+    assert answer.status_code == 200 and "Choose someone on this roster." in answer.content.decode()

@@ -88,6 +88,20 @@ def test_removing_a_step_hands_its_prerequisites_to_what_needed_it(educator, mak
         paths.path_step_remove(path=path, actor=make_person(unit=unit), step=a)
 
 
+@pytest.mark.parametrize("bad", ["abc", "9" * 30, "²"])
+def test_a_step_or_prerequisite_id_that_names_no_step_is_refused(client, educator, make_course, unit, bad):
+    # filter(pk="abc") raised, "²" passed isdigit() and broke int(), 30 nines overflowed SQLite: 500s.
+    path, (a, b, c) = _path_of(educator, make_course, unit, ["A", "B", "C"])
+    paths.path_step_prerequisites_set(path=path, actor=educator, step=c, prerequisites=[])
+    client.force_login(educator)
+    url = reverse("teach-path", args=[path.pk])
+    moved = client.post(url, {"action": "up", "step": bad}, follow=True)
+    assert moved.status_code == 200 and "Choose a step of this path." in moved.content.decode()
+    needs = client.post(url, {"action": "needs", "step": c.pk, "needs": [a.pk, bad]}, follow=True)
+    assert needs.status_code == 200 and "Choose steps of this path." in needs.content.decode()
+    assert _order(path) == ["A", "B", "C"] and not PathStep.objects.get(pk=c.pk).prerequisites.exists()
+
+
 def test_the_path_page_reorders_and_removes_steps(client, educator, make_course, unit):
     path, (a, b, c) = _path_of(educator, make_course, unit, ["A", "B", "C"])
     paths.path_step_prerequisites_set(path=path, actor=educator, step=c, prerequisites=[])

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from bedside.core.forms import AccessibleForm
+from bedside.core.forms import AccessibleForm, parse_id
 from bedside.learning import paths, queries
 from bedside.learning.models import Course, LearningPath
 from bedside.learning.scopes import AUTHORS, authoring_departments
@@ -130,7 +130,9 @@ def teach_path(request: HttpRequest, path_id: int) -> HttpResponse:
 
 
 def _step_action(request: HttpRequest, found: LearningPath, action: str) -> None:
-    step = found.steps.select_related("course__item").filter(pk=request.POST.get("step") or 0).first()
+    step = (
+        found.steps.select_related("course__item").filter(pk=parse_id(request.POST.get("step")) or 0).first()
+    )
     if step is None:
         messages.error(request, "Choose a step of this path.")
         return
@@ -142,7 +144,7 @@ def _step_action(request: HttpRequest, found: LearningPath, action: str) -> None
                 request, f"“{title}” taken off the path; what needed it now needs what it needed."
             )
         elif action == "needs":
-            ids = [int(v) for v in request.POST.getlist("needs") if v.isdigit()]
+            ids = [parse_id(v) for v in request.POST.getlist("needs")]
             needs = list(found.steps.filter(pk__in=ids))
             if len(needs) != len(set(ids)):
                 raise ValidationError("Choose steps of this path.")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from bedside.core.forms import parse_id
 from bedside.core.rotating_codes import qr_svg
 from bedside.learning import attendance, queries, sessions
 from bedside.learning.forms import CheckinForm
@@ -130,7 +131,7 @@ def roster(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _instructed(request, session_id)
     if request.method == "POST":
         registration = Registration.objects.filter(
-            session=session, pk=request.POST.get("registration") or 0
+            session=session, pk=parse_id(request.POST.get("registration")) or 0
         ).first()
         try:
             if request.POST.get("action") == "no_shows":
