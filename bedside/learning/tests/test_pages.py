@@ -183,6 +183,12 @@ def test_a_validator_signs_off_a_skills_check_from_the_list(client, make_person,
     client.force_login(educator)
     assert "Ana Lopez" in client.get(reverse("skills-checks")).content.decode()
     module = enrolment.revision.modules.get()
+    for bad in ({"enrolment": "abc", "module": module.pk}, {"enrolment": enrolment.pk, "module": "²"}):
+        refused = client.post(reverse("skills-checks"), bad, follow=True)  # was a 500 (filter(pk="abc"))
+        assert (
+            refused.status_code == 200 and "Choose a skills check from the list." in refused.content.decode()
+        )
+    assert not Record.objects.filter(person=nurse, verb=Verb.VALIDATED).exists()
     client.post(reverse("skills-checks"), {"enrolment": enrolment.pk, "module": module.pk})
     assert Record.objects.filter(person=nurse, verb=Verb.VALIDATED, recorded_by=educator).exists()
     assert Record.objects.filter(person=nurse, verb=Verb.COMPLETED).exists()

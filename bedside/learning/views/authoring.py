@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from bedside.core.forms import parse_id
 from bedside.learning import authoring, sessions
 from bedside.learning.forms import (
     LIBRARY_KIND,
@@ -184,7 +185,7 @@ def module_action(request: HttpRequest, course_id: int) -> HttpResponse:
     """Move a module up or down, or remove it, in the draft."""
     course = authored(request, course_id)
     shown = authoring.draft_revision(course) or authoring.published_revision(course)
-    module = shown.modules.filter(pk=request.POST.get("module") or 0).first() if shown else None
+    module = shown.modules.filter(pk=parse_id(request.POST.get("module")) or 0).first() if shown else None
     action = request.POST.get("action")
     if module is None or action not in ("up", "down", "remove"):
         messages.error(request, "Choose a module of this course and what to do with it.")

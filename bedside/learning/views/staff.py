@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from bedside.core.forms import AccessibleForm
+from bedside.core.forms import AccessibleForm, parse_id
 from bedside.learning import sessions
 from bedside.learning.models import CourseSession, Registration, RegistrationStatus
 from bedside.people import access
@@ -53,7 +53,7 @@ def register_staff(request: HttpRequest, session_id: int) -> HttpResponse:
     )
     staff = staff_of(request.user)
     chosen_id = request.POST.get("person") or request.GET.get("person")
-    person = staff.filter(pk=chosen_id).first() if chosen_id and chosen_id.isdigit() else None
+    person = staff.filter(pk=parse_id(chosen_id) or 0).first() if chosen_id else None
     if chosen_id and person is None:
         messages.error(request, "Choose someone on your units.")
     form = OverrideForm(request.POST or None)

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from bedside.core.forms import parse_id
 from bedside.learning import progress
 from bedside.learning.models import Enrolment, ModuleKind, ModuleProgress
 from bedside.people import access
@@ -32,9 +33,9 @@ def skills(request: HttpRequest) -> HttpResponse:
         .order_by("person__last_name", "person__first_name")
     )
     if request.method == "POST":
-        enrolment = enrolments.filter(pk=request.POST.get("enrolment") or 0).first()
+        enrolment = enrolments.filter(pk=parse_id(request.POST.get("enrolment")) or 0).first()
         module = (
-            enrolment.revision.modules.filter(pk=request.POST.get("module") or 0).first()
+            enrolment.revision.modules.filter(pk=parse_id(request.POST.get("module")) or 0).first()
             if enrolment
             else None
         )
