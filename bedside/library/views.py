@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -65,7 +66,8 @@ def library_search(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     kind = kind if kind in ResourceKind.values else ""
     collection = None
-    if slug := request.GET.get("collection", ""):
+    # Only a slug can name a collection (a NUL in the lookup is a 500 on PostgreSQL).
+    if (slug := request.GET.get("collection", "")) and slug_re.match(slug):
         collection = queries.readable_collections(person).filter(slug=slug).first()
     statuses = queries.status_choices(person)
     status = request.GET.get("status", "")

@@ -102,6 +102,9 @@ def test_search_page_highlights_and_filters(client, make_resource, make_person):
     assert "Prone positioning" in page and "<mark>" in page
     page = client.get(reverse("library-search"), {"q": "turning", "kind": "video"}).content.decode()
     assert "Nothing matches" in page
+    # A collection that no slug could name is ignored, as an unknown one (a NUL was a 500 on PostgreSQL).
+    page = client.get(reverse("library-search"), {"q": "turning patients", "collection": "covid\x00"})
+    assert page.status_code == 200 and "Prone positioning" in page.content.decode()
 
 
 def test_external_learner_reads_only_public_collections(client, make_resource, make_person, curator):
