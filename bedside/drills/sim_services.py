@@ -249,6 +249,8 @@ def drill_finish(
     require_facilitator(actor, drill)
     if drill.status not in (DrillStatus.RUNNING, DrillStatus.FINISHED):
         raise ValidationError("Only a drill that ran can be debriefed.")
+    if "\x00" in lessons:
+        raise ValidationError("The lessons hold a NUL character; paste them as plain text.")
     now = now or timezone.now()
     known = set(drill.scenario.debrief_items)
     debrief = {k: bool(v) for k, v in debrief.items() if k in known}

@@ -160,6 +160,9 @@ def test_the_facilitator_page_records_one_tap_per_action(code, client):
     client.post(reverse("sim-action", args=[drill.pk]), {"key": "compressions"})
     page = client.get(reverse("sim-drill", args=[drill.pk])).content.decode()
     assert "in target" in page and "data-started" in page
+    refused = client.post(reverse("sim-debrief", args=[drill.pk]), {"lessons": "Good\x00roles."}, follow=True)
+    assert "The lessons hold a NUL character" in refused.content.decode()  # PostgreSQL: was a 500
+    assert not Record.objects.filter(item=code["scenario"].item).exists()
     response = client.post(
         reverse("sim-debrief", args=[drill.pk]), {"check-0": "on", "lessons": "Good roles."}
     )

@@ -144,6 +144,7 @@ def test_a_manager_sees_the_clash_and_registers_their_nurse_with_a_reason(
 
     client.force_login(manager)
     assert "Lopez" in client.get(url, {"q": "lop"}).content.decode()
+    assert "Lopez" in client.get(url, {"q": "lop\x00"}).content.decode()  # PostgreSQL: was a 500
     page = client.get(url, {"person": nurse.pk}).content.decode()
     assert "clashes with Ana" in page and "Shift" in page
     answer = client.post(url, {"person": nurse.pk, "reason": ""})

@@ -76,7 +76,8 @@ def register_staff(request: HttpRequest, session_id: int) -> HttpResponse:
             override = " despite the clash (recorded with your reason)" if place.override_by_id else ""
             messages.success(request, f"{person.full_name} is {status}{override}; they see it on Today.")
             return redirect(reverse("session-register-staff", args=[session.pk]) + f"?person={person.pk}")
-    q = (request.GET.get("q") or "").strip()[:100]
+    # A NUL is no part of a name (and PostgreSQL refuses to compare text holding one).
+    q = (request.GET.get("q") or "").replace("\x00", " ").strip()[:100]
     found = []
     if person is None:
         rows = staff.order_by("last_name", "first_name")
