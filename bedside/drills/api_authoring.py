@@ -306,7 +306,8 @@ def authoring_cards(request: HttpRequest, deck_id: Id):
 
 @router.post(
     "/drills/authoring/cards",
-    response={200: AuthoredCardOut, 400: Problem, 403: Problem},
+    # The deck is named in the body, so the path-derived 404 (core.api_answers) does not cover it.
+    response={200: AuthoredCardOut, 400: Problem, 403: Problem, 404: Problem},
     url_name="drills-authoring-cards-create",
     summary="Add a card to a deck",
 )

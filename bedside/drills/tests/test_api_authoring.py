@@ -103,6 +103,9 @@ def test_decks_of_other_units_are_not_found(client, icu_educator, make_unit, mak
     )
     assert _post(client, "/api/v1/drills/authoring/cards", {"deck": elsewhere.pk, "front": "Q", "back": "A"},
                  educator).status_code == 404  # fmt: skip
+    # ... and the document says so (the deck is in the body, not the path).
+    document = client.get("/api/v1/openapi.json").json()
+    assert "404" in document["paths"]["/api/v1/drills/authoring/cards"]["post"]["responses"]
     assert (
         _patch(client, f"/api/v1/drills/authoring/cards/{card.pk}", {"back": "x"}, educator).status_code
         == 404
