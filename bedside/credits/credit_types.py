@@ -80,6 +80,8 @@ def check_amount(credit_type: str, amount: Decimal, *, minutes: int, offer_max: 
         amount = Decimal(amount).quantize(Decimal("0.01"))
     except (ArithmeticError, TypeError, ValueError):
         raise ValidationError("Give the amount as a number, e.g. 1.00.") from None
+    if not amount.is_finite():  # NaN passes quantize, and no comparison takes it
+        raise ValidationError("Give the amount as a number, e.g. 1.00.")
     if amount <= 0:
         raise ValidationError("Claim more than zero.")
     if not rule.is_step(amount):

@@ -56,6 +56,9 @@ def test_claimable_is_never_above_the_offer_or_the_time():
         ("1.25", 120, "at most 1.00"),
         ("1.00", 40, "40 minutes attended earn at most 0.50"),
         ("x", 60, "as a number"),
+        # NaN passed quantize and then broke the comparison (InvalidOperation, a 500 on the claim form).
+        ("NaN", 60, "as a number"),
+        ("-Infinity", 60, "as a number"),
     ],
 )
 def test_amounts_refused_with_the_reason(amount, minutes, message):
