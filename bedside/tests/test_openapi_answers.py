@@ -26,10 +26,15 @@ def test_every_operation_lists_its_success_401_and_422(operations):
         assert "200" in answers or (name.startswith("POST ") and "201" in answers), name
 
 
+# Operations without a path parameter whose body names an object that may not exist or lie outside
+# the caller's scope (a card added to a deck by its id).
+BODY_NAMES_AN_OBJECT = {"POST /api/v1/drills/authoring/cards"}
+
+
 def test_operations_with_a_path_parameter_list_404_and_the_others_do_not(operations):
     for name, operation in operations.items():
         has_404 = 404 in operation["responses"]
-        assert has_404 == ("{" in name), name
+        assert has_404 == ("{" in name or name in BODY_NAMES_AN_OBJECT), name
 
 
 def test_date_time_filters_list_400_and_session_posts_list_403(operations):
