@@ -19,6 +19,7 @@ from bedside.events.models import (
     Registration,
     Vote,
 )
+from bedside.people import access
 from bedside.people.models import Person
 
 
@@ -28,14 +29,9 @@ def visible_events(person: Person | None) -> QuerySet[Event]:
     rows = Event.objects.select_related("series", "site", "room", "department")
     if person is None or not person.is_authenticated:
         return rows.filter(public=True)
-    if is_staff(person):
+    if access.is_hospital_staff(person):  # hospital staff see every event; outside clinicians the public ones
         return rows
     return rows.filter(Q(public=True) | Q(moderators=person) | Q(speakers__person=person)).distinct()
-
-
-def is_staff(person: Person) -> bool:
-    """Hospital staff (a job, or any grant) see every event; outside clinicians only the public ones."""
-    return person.is_superuser or person.jobs.exists() or person.grants.exists()
 
 
 def upcoming(person: Person | None, now: dt.datetime, *, limit: int = 50) -> list[Event]:

@@ -29,7 +29,6 @@ from bedside.events.models import (
     Series,
     Speaker,
 )
-from bedside.events.queries import is_staff
 from bedside.events.scopes import ORGANISERS, organiser_departments
 from bedside.learning.models import Room
 from bedside.people import access
@@ -386,7 +385,7 @@ def register(
         raise ValidationError("This event is cancelled.")
     if event.ends_at <= now:
         raise ValidationError("This event is over.")
-    if not event.public and not is_staff(person):
+    if not event.public and not access.is_hospital_staff(person):
         raise ValidationError("This event is for the hospital's staff.")
     if attendance not in Attendance.values:
         raise ValidationError("Choose to attend in the room or online.")

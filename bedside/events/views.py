@@ -22,6 +22,7 @@ from bedside.events import calendars, dialogue, presence, queries, services
 from bedside.events.models import Attendance, Event, Recording, Series
 from bedside.events.scopes import organiser_departments
 from bedside.learning.models import CalendarFeed
+from bedside.people import access
 
 
 def _ics(body: bytes, filename: str) -> HttpResponse:
@@ -166,7 +167,7 @@ def event_ics(request: HttpRequest, event_id: int) -> HttpResponse:
 @require_safe
 def series(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(Series.objects.select_related("site", "department"), slug=slug)
-    if not series.public and not queries.is_staff(request.user):
+    if not series.public and not access.is_hospital_staff(request.user):
         raise Http404("There is no such series open to you.")
     feed, _ = CalendarFeed.objects.get_or_create(person=request.user)
     url = request.build_absolute_uri(reverse("events-series-calendar", args=[feed.token, series.slug]))
@@ -204,7 +205,7 @@ def person_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def series_calendar(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     person = _feed_person(token)
     series = get_object_or_404(Series, slug=slug)
-    if not series.public and not queries.is_staff(person):
+    if not series.public and not access.is_hospital_staff(person):
         raise Http404("There is no such series open to you.")
     response = _ics(calendars.series_ics(series), f"{series.slug}.ics")
     response["Cache-Control"] = "no-store"

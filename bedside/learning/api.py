@@ -98,8 +98,8 @@ def courses_list(
     return queries.catalogue(request.auth, q=q or "", modality=modality or "")
 
 
-def _course(course_id: int):
-    course = queries.published_courses().filter(pk=course_id).first()
+def _course(request: HttpRequest, course_id: int):
+    course = queries.courses_for(request.auth).filter(pk=course_id).first()
     if course is None:
         raise Http404("No such published course.")
     return course
@@ -110,7 +110,7 @@ def _course(course_id: int):
 )
 def courses_detail(request: HttpRequest, course_id: Id):
     """One published course; 404 for one that does not exist or is not published."""
-    return _course(course_id)
+    return _course(request, course_id)
 
 
 @router.get(
@@ -121,11 +121,11 @@ def courses_detail(request: HttpRequest, course_id: Id):
 )
 def sessions_list(request: HttpRequest, course_id: Id):
     """The course's sessions still to come (not cancelled), soonest first, with seats taken."""
-    return list(queries.sessions_open(_course(course_id), timezone.now()))
+    return list(queries.sessions_open(_course(request, course_id), timezone.now()))
 
 
-def _session(session_id: int) -> CourseSession:
-    session = CourseSession.objects.filter(pk=session_id, course__item__active=True).first()
+def _session(request: HttpRequest, session_id: int) -> CourseSession:
+    session = queries.sessions_for(request.auth).filter(pk=session_id).first()
     if session is None:
         raise Http404("No such session.")
     return session
@@ -143,7 +143,7 @@ def register(request: HttpRequest, session_id: Id):
     400 when the session is cancelled or started, or clashes with your shifts or sessions (the
     reason names them).
     """
-    return sessions.register(person=request.auth, session=_session(session_id))
+    return sessions.register(person=request.auth, session=_session(request, session_id))
 
 
 @router.post(
@@ -157,7 +157,7 @@ def cancel(request: HttpRequest, session_id: Id):
 
     404 when you hold no place in it; 400 after the cancellation cut-off.
     """
-    session = _session(session_id)
+    session = _session(request, session_id)
     place = Registration.objects.filter(
         session=session,
         person=request.auth,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
+from bedside.learning import queries
 from bedside.learning.models import (
     Course,
     CourseRevision,
@@ -62,6 +63,8 @@ def enrol(*, person: Person, course: Course, now: dt.datetime | None = None) -> 
     found = open_enrolment(person, course)
     if found is not None:
         return found
+    if not queries.may_open(person, course):
+        raise ValidationError("This course is for the hospital's staff.")
     revision = (
         _pinned_revision(person, course)
         or course.revisions.select_related("version").filter(state=RevisionState.PUBLISHED).first()

@@ -7,17 +7,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from bedside.assignments.models import Assignment
 from bedside.learning.models import (
     SEAT_STATUSES,
     Course,
     CourseSession,
     Enrolment,
+    LearningPath,
     Module,
     ModuleProgress,
     Registration,
     RegistrationStatus,
     RevisionState,
 )
+from bedside.people import access
 from bedside.people.audiences import audiences_of
 from bedside.people.models import Person
 from bedside.records.search import search_items
@@ -35,6 +38,40 @@ def published_courses() -> QuerySet[Course]:
         .select_related("item", "audience")
         .order_by("item__title", "pk")
     )
+
+
+def courses_for(person: Person) -> QuerySet[Course]:
+    """Published courses this person may open: every one for the hospital's staff; for someone
+    outside it (an outside clinician, a pipeline student) only those they are enrolled on, required
+    to take, or named in the audience of. The hospital's own courses are not theirs to browse."""
+    rows = published_courses()
+    if access.is_hospital_staff(person):
+        return rows
+    return rows.filter(
+        Exists(Enrolment.objects.filter(course=OuterRef("pk"), person=person))
+        | Exists(Assignment.objects.filter(item=OuterRef("item_id"), person=person))
+        | Q(audience__include_persons=person)
+    ).distinct()
+
+
+def may_open(person: Person, course: Course) -> bool:
+    return courses_for(person).filter(pk=course.pk).exists()
+
+
+def sessions_for(person: Person) -> QuerySet[CourseSession]:
+    """Sessions of active courses; for someone outside the hospital, only of courses they may open."""
+    rows = CourseSession.objects.filter(course__item__active=True)
+    if not access.is_hospital_staff(person):
+        rows = rows.filter(course__in=courses_for(person).values("pk"))
+    return rows
+
+
+def paths_for(person: Person) -> QuerySet[LearningPath]:
+    """Active learning paths: all for staff; for someone outside, those they are required to follow."""
+    rows = LearningPath.objects.filter(item__active=True).select_related("item")
+    if not access.is_hospital_staff(person):
+        rows = rows.filter(Exists(Assignment.objects.filter(item=OuterRef("item_id"), person=person)))
+    return rows
 
 
 @dataclass(frozen=True)
@@ -72,7 +109,7 @@ def catalogue(
 ) -> QuerySet[Course]:
     """Published courses filtered as asked; `q` matches a title or summary, or a reading the search finds
     (each such course carries `reading_matches`, the readings and their snippets)."""
-    rows = published_courses()
+    rows = courses_for(person)
     readings: dict[int, list[ReadingMatch]] = {}
     if q:
         readings = reading_matches(q)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bedside.audit.services import audit
+from bedside.learning import queries
 from bedside.learning.authoring import require_author
 from bedside.learning.models import (
     LIVE_STATUSES,
@@ -212,6 +213,8 @@ def register(
     if actor.pk != person.pk and not access.can(actor, MANAGERS, person):
         raise PermissionDenied("You can register only yourself, or staff you manage.")
     session = CourseSession.objects.select_for_update().select_related("course__item").get(pk=session.pk)
+    if not queries.may_open(person, session.course):
+        raise ValidationError("This course is for the hospital's staff.")
     if session.cancelled_at is not None:
         raise ValidationError("This session is cancelled: choose another.")
     if session.starts_at <= now:

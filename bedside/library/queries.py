@@ -9,23 +9,13 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from bedside.library.models import Collection, CollectionEntry, Resource, ResourceVersion, VersionStatus
 from bedside.people import access
 from bedside.people.audiences import audience_ids_holding
-from bedside.people.models import Audience, Person, active_jobs
+from bedside.people.models import Audience, Person
 
 
 def is_staff_reader(person: Person) -> bool:
     """Staff (a current job) and anyone holding a grant read the internal library; an external
     learner (no job) reads only the public collections."""
-    if not getattr(person, "is_authenticated", False):
-        return False
-    if person.is_superuser or active_jobs(access.today_of(person)).filter(person=person).exists():
-        return True
-    return access.has_any(person, list(_all_capabilities()))
-
-
-def _all_capabilities():
-    from bedside.people.models import Capability
-
-    return [c for c in Capability]
+    return access.is_hospital_staff(person)
 
 
 def in_public_collection() -> Exists:

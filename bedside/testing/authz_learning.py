@@ -1,6 +1,7 @@
 """Access rules for the learning app's URLs (bedside/learning/urls.py), and the objects the walk needs.
 
-Learners open any published course, its sessions and their own enrolment's steps and attempts;
+Staff open any published course, its sessions and their own enrolment's steps and attempts (someone
+outside the hospital only the courses that are theirs: test_outsiders.py);
 educators (teach) author the courses of their departments (a unit grant counts for its
 department) and those they own; a session's roster belongs to its instructors and its
 course's educators.

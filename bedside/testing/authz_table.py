@@ -9,7 +9,7 @@ redirect to the login page for anonymous; allowed means anything below 400 (or a
 
 Actors: anonymous; learner (a nurse with no grants); teacher (teach over a unit);
 manager (manage over a unit); reporter (report over a site); coordinator (coordinate
-over a program in which the inside person is enrolled); former_manager (manage over
+over a program in which the inside person is enrolled); former_manager (a nurse of the inside unit, manage over
 the inside unit, a grant that ended yesterday: nothing beyond a learner's); admin
 (administer over the system); staff_admin (superuser with the admin site); cme (the CME office:
 cme over the inside unit's site).

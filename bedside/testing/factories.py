@@ -176,6 +176,11 @@ class AudienceFactory(factory.django.DjangoModelFactory):
         if extracted:
             obj.job_roles.set(extracted)
 
+    @factory.post_generation
+    def include_persons(obj, create, extracted, **kwargs):
+        if extracted:
+            obj.include_persons.set(extracted)
+
 
 class LearningItemFactory(factory.django.DjangoModelFactory):
     class Meta:

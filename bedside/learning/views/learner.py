@@ -14,11 +14,13 @@ from bedside.learning import progress, queries
 from bedside.learning.forms import CatalogueFilter
 from bedside.learning.models import Course, Enrolment, ModuleKind
 from bedside.learning.quizzes import attempt_start, attempts_used, open_attempt
+from bedside.people.models import Person
 from bedside.records.kinds import item_status
 
 
-def published_or_404(course_id: int) -> Course:
-    course = queries.published_courses().filter(pk=course_id).first()
+def published_or_404(course_id: int, person: Person) -> Course:
+    """A published course the person may open (`queries.courses_for`), else 404."""
+    course = queries.courses_for(person).filter(pk=course_id).first()
     if course is None:
         raise Http404("There is no such course, or it is not published.")
     return course
@@ -30,15 +32,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     form = CatalogueFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     courses = list(queries.catalogue(request.user, **{k: v for k, v in filters.items() if v}))
-    from bedside.learning.models import LearningPath
-
-    learning_paths = (
-        LearningPath.objects.filter(item__active=True, steps__isnull=False).select_related("item").distinct()
-    )
+    learning_paths = queries.paths_for(request.user).filter(steps__isnull=False).distinct()
+    learning_paths = learning_paths.order_by("item__title")
     return render(
-        request,
-        "learning/catalogue.html",
-        {"form": form, "courses": courses, "paths": learning_paths.order_by("item__title")},
+        request, "learning/catalogue.html", {"form": form, "courses": courses, "paths": learning_paths}
     )
 
 
@@ -46,7 +43,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course(request: HttpRequest, course_id: int) -> HttpResponse:
     """The course: its steps with the learner's progress, its sessions, and one button to start or resume."""
-    course = published_or_404(course_id)
+    course = published_or_404(course_id, request.user)
     person = request.user
     now = timezone.now()
     if request.method == "POST":
@@ -83,7 +80,7 @@ def _enrolment_and_module(request: HttpRequest, module_id: int):
     found = Module.objects.filter(pk=module_id).values_list("revision__course_id", flat=True).first()
     if found is None:
         raise Http404("There is no such step.")
-    course = published_or_404(found)
+    course = published_or_404(found, request.user)
     enrolment = progress.open_enrolment(request.user, course)
     if enrolment is None:
         return course, None, None

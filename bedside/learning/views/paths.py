@@ -21,7 +21,7 @@ from bedside.people.models import Department
 @login_required
 @require_safe
 def path(request: HttpRequest, path_id: int) -> HttpResponse:
-    found = get_object_or_404(LearningPath.objects.select_related("item"), pk=path_id, item__active=True)
+    found = get_object_or_404(queries.paths_for(request.user), pk=path_id)
     places = paths.place_on(found, request.user)
     done = sum(1 for p in places if p.done)
     return render(request, "learning/path.html", {"path": found, "places": places, "done": done})

@@ -26,11 +26,9 @@ INSTRUCTS = (Capability.TEACH,)
 NOT_YOURS = "There is no such session that you teach or instruct."
 
 
-def _live_session(session_id: int) -> CourseSession:
+def _live_session(request: HttpRequest, session_id: int) -> CourseSession:
     return get_object_or_404(
-        CourseSession.objects.select_related("course__item", "room", "room__site"),
-        pk=session_id,
-        course__item__active=True,
+        queries.sessions_for(request.user).select_related("course__item", "room", "room__site"), pk=session_id
     )
 
 
@@ -38,7 +36,7 @@ def _live_session(session_id: int) -> CourseSession:
 @require_http_methods(["GET", "POST"])
 def session(request: HttpRequest, session_id: int) -> HttpResponse:
     """One session for a learner: when, where, seats left, and register or cancel."""
-    session = _live_session(session_id)
+    session = _live_session(request, session_id)
     person = request.user
     now = timezone.now()
     if request.method == "POST":
@@ -98,7 +96,7 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
     """A learner checks in with the code on the room screen (scanned: it arrives filled in)."""
-    session = _live_session(session_id)
+    session = _live_session(request, session_id)
     form = CheckinForm(request.POST or None, initial={"code": request.GET.get("c", "")})
     if request.method == "POST" and form.is_valid():
         try:

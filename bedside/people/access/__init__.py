@@ -41,7 +41,7 @@ from bedside.people.access.registry import (
     require,
     scoped,
 )
-from bedside.people.models import Person, Unit
+from bedside.people.models import Capability, Person, Unit, active_jobs
 
 __all__ = [
     "OVERSIGHT",
@@ -54,6 +54,7 @@ __all__ = [
     "has_any",
     "holders",
     "is_admin",
+    "is_hospital_staff",
     "persons_in_scope",
     "register_scope",
     "registration_for",
@@ -63,6 +64,21 @@ __all__ = [
     "today_of",
     "units_in_scope",
 ]
+
+
+def is_hospital_staff(person: Person | None, *, on: dt.date | None = None) -> bool:
+    """Whether the person is of the hospital: a current job, a grant of any capability, or a superuser.
+
+    Everyone else who signs in (an outside clinician with no job, a pipeline student) sees what is
+    public and what is theirs (their enrolments, their requirements), never the hospital's internal
+    library, events or courses.
+    """
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    on = on or today_of(person)
+    if person.is_superuser or active_jobs(on).filter(person=person).exists():
+        return True
+    return has_any(person, list(Capability), on=on)
 
 
 def units_in_scope(person: Person, capabilities: Capabilities = OVERSIGHT) -> QuerySet[Unit]:

@@ -76,7 +76,7 @@ def world(make_person, make_attestation, make_rule):
         "manager": make_person(role=None, grants=[(Capability.MANAGE, unit_in)]),
         "reporter": make_person(role=None, grants=[(Capability.REPORT, site_in)]),
         "coordinator": make_person(role=None, grants=[(Capability.COORDINATE, program)]),
-        "former_manager": make_person(role=None, grants=[(Capability.MANAGE, unit_in, None, yesterday)]),
+        "former_manager": make_person(unit=unit_in, grants=[(Capability.MANAGE, unit_in, None, yesterday)]),
         "admin": make_person(role=None, grants=[(Capability.ADMINISTER, None)]),
         "staff_admin": make_person(role=None, is_staff=True, is_superuser=True),
         "cme": make_person(role=None, grants=[(Capability.CME, site_in)]),
