@@ -21,8 +21,9 @@ demo: $(STAMP)
 	$(BIN)/bedside seed
 	$(BIN)/bedside demo_serve
 
+# PYTEST_ARGS narrows a run (CI runs the browser tests once, on SQLite: see .ci/run).
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # Not part of test or CI: a deeper, randomised schemathesis campaign over the API (minutes).
 fuzz: $(STAMP)

@@ -40,29 +40,38 @@ def published_courses() -> QuerySet[Course]:
     )
 
 
-def courses_for(person: Person) -> QuerySet[Course]:
-    """Published courses this person may open: every one for the hospital's staff; for someone
-    outside it (an outside clinician, a pipeline student) only those they are enrolled on, required
-    to take, or named in the audience of. The hospital's own courses are not theirs to browse."""
-    rows = published_courses()
-    if access.is_hospital_staff(person):
-        return rows
-    return rows.filter(
+def _theirs(person: Person) -> Q:
+    """Courses that are someone's own: required of them, enrolled on, or naming them in the audience."""
+    return (
         Exists(Enrolment.objects.filter(course=OuterRef("pk"), person=person))
         | Exists(Assignment.objects.filter(item=OuterRef("item_id"), person=person))
         | Q(audience__include_persons=person)
-    ).distinct()
+    )
+
+
+def courses_for(person: Person) -> QuerySet[Course]:
+    """Published courses this person may open: every one for the hospital's staff; for someone
+    outside it (an outside clinician, a pipeline student) only those that are theirs (`_theirs`).
+    The hospital's own courses are not theirs to browse."""
+    rows = published_courses()
+    if access.is_hospital_staff(person):
+        return rows
+    return rows.filter(_theirs(person)).distinct()
 
 
 def may_open(person: Person, course: Course) -> bool:
-    return courses_for(person).filter(pk=course.pk).exists()
+    """Whether the person may enrol on the course or book its sessions (published or not: a campaign
+    books sessions of the courses it plans)."""
+    if access.is_hospital_staff(person):
+        return True
+    return Course.objects.filter(pk=course.pk).filter(_theirs(person)).exists()
 
 
 def sessions_for(person: Person) -> QuerySet[CourseSession]:
-    """Sessions of active courses; for someone outside the hospital, only of courses they may open."""
+    """Sessions of active courses; for someone outside the hospital, only of courses that are theirs."""
     rows = CourseSession.objects.filter(course__item__active=True)
     if not access.is_hospital_staff(person):
-        rows = rows.filter(course__in=courses_for(person).values("pk"))
+        rows = rows.filter(course__in=Course.objects.filter(_theirs(person)).values("pk"))
     return rows
 
 
