@@ -20,6 +20,7 @@ from bedside.library.models import Resource, ResourceKind
 from bedside.library.rendering import render_markdown
 from bedside.library.search import search
 from bedside.library.services import acknowledge, current_version
+from bedside.people import access
 from bedside.records.api import RecordOut
 
 router = Router(tags=["library"])
@@ -281,7 +282,7 @@ def library_search(
         collection=chosen,
         audiences=audiences,
         status=status,
-        public_only=not queries.is_staff_reader(person),
+        public_only=not access.is_hospital_staff(person),
         today=today,
         limit=limit,
         offset=offset,

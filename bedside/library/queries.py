@@ -12,12 +12,6 @@ from bedside.people.audiences import audience_ids_holding
 from bedside.people.models import Audience, Person
 
 
-def is_staff_reader(person: Person) -> bool:
-    """Staff (a current job) and anyone holding a grant read the internal library; an external
-    learner (no job) reads only the public collections."""
-    return access.is_hospital_staff(person)
-
-
 def in_public_collection() -> Exists:
     return Exists(CollectionEntry.objects.filter(resource_id=OuterRef("pk"), collection__public=True))
 
@@ -25,14 +19,14 @@ def in_public_collection() -> Exists:
 def readable_resources(person: Person | None, *, public: bool = False) -> QuerySet[Resource]:
     """Resources with a published version that this person (or, `public`, anyone) may read."""
     rows = Resource.objects.filter(retired_at__isnull=True, versions__status=VersionStatus.PUBLISHED)
-    if public or person is None or not is_staff_reader(person):
+    if public or person is None or not access.is_hospital_staff(person):
         rows = rows.filter(in_public_collection())
     return rows.select_related("item")
 
 
 def readable_collections(person: Person | None, *, public: bool = False) -> QuerySet[Collection]:
     rows = Collection.objects.all()
-    if public or person is None or not is_staff_reader(person):
+    if public or person is None or not access.is_hospital_staff(person):
         rows = rows.filter(public=True)
     return rows
 
@@ -69,7 +63,7 @@ def curated(person: Person) -> QuerySet[Resource]:
 def audience_choices(person: Person) -> QuerySet[Audience]:
     """The audiences a reader may filter the search by: those current resources are addressed to
     (staff only: audiences are internal, an external learner never sees them)."""
-    if not is_staff_reader(person):
+    if not access.is_hospital_staff(person):
         return Audience.objects.none()
     used = Resource.objects.filter(retired_at__isnull=True, audience__isnull=False).values("audience_id")
     return Audience.objects.filter(pk__in=used).order_by("name")
@@ -81,7 +75,7 @@ def status_choices(person: Person) -> list[tuple[str, str]]:
     from bedside.library.services import CURATE
 
     allowed = ["current"]
-    if is_staff_reader(person):
+    if access.is_hospital_staff(person):
         allowed.append("review_due")
     if access.has_any(person, list(CURATE)):
         allowed.append("retired")

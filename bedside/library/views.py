@@ -42,7 +42,7 @@ def _readable(request: HttpRequest, slug: str) -> Resource:
 @require_GET
 def library_home(request: HttpRequest) -> HttpResponse:
     person = request.user
-    staff = queries.is_staff_reader(person)
+    staff = access.is_hospital_staff(person)
     collections = queries.readable_collections(person).annotate(n=Count("entries"))
     recent = queries.published(queries.readable_resources(person)).order_by(
         "-versions__item_version__published_at"
@@ -87,7 +87,7 @@ def library_search(request: HttpRequest) -> HttpResponse:
         collection=collection,
         audiences=audiences,
         status=status,
-        public_only=not queries.is_staff_reader(person),
+        public_only=not access.is_hospital_staff(person),
         today=today,
         limit=PAGE,
         offset=(page_number - 1) * PAGE,
